@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 from .catalogue import Catalogue, LoadedEntry
 from .ids import did_you_mean, is_safe_url, is_valid_key, normalize_arxiv_id, normalize_doi, normalize_title
@@ -159,34 +158,31 @@ ENTRY_CHECKS: tuple[EntryCheck, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Seen:
-    key: str
-    path: str
-
-
 def check_duplicates(catalogue: Catalogue) -> Iterable[Issue]:
-    """The same paper twice: same arXiv id (any version), same DOI, or the same normalised title."""
-    by_arxiv: dict[str, _Seen] = {}
-    by_doi: dict[str, _Seen] = {}
-    by_title: dict[str, _Seen] = {}
-    for item in catalogue:
-        ids = item.entry.ids
-        probes = (
-            ("arXiv id", by_arxiv, normalize_arxiv_id(ids.arxiv) if ids.arxiv else None, ("ids", "arxiv")),
-            ("DOI", by_doi, normalize_doi(ids.doi) if ids.doi else None, ("ids", "doi")),
-            ("title", by_title, normalize_title(item.entry.title) or None, ("title",)),
-        )
-        for what, table, value, loc in probes:
+    """The same paper twice: same arXiv id (any version), same DOI, or the same normalised title.
+
+    Both files of a pair are reported, each naming the other, so that validating only a new
+    file still tells its contributor which entry it repeats.
+    """
+    probes: tuple[tuple[str, Callable[[LoadedEntry], str | None], tuple[str, ...]], ...] = (
+        ("arXiv id", lambda i: normalize_arxiv_id(i.entry.ids.arxiv) if i.entry.ids.arxiv else None, ("ids", "arxiv")),
+        ("DOI", lambda i: normalize_doi(i.entry.ids.doi) if i.entry.ids.doi else None, ("ids", "doi")),
+        ("title", lambda i: normalize_title(i.entry.title) or None, ("title",)),
+    )
+    reported: set[tuple[str, str]] = set()
+    for what, probe, loc in probes:
+        first_seen: dict[str, LoadedEntry] = {}
+        for item in catalogue:
+            value = probe(item)
             if value is None:
                 continue
-            first = table.get(value)
-            if first is None:
-                table[value] = _Seen(item.key, item.path)
+            first = first_seen.setdefault(value, item)
+            if first is item or (first.key, item.key) in reported:
                 continue
-            yield error("duplicate", item.path, item.line(*loc),
-                        f"same {what} as '{first.key}' ({first.path})", "one paper, one entry: merge the two")
-            break  # one report per pair is enough
+            reported.add((first.key, item.key))
+            for this, other in ((item, first), (first, item)):
+                yield error("duplicate", this.path, this.line(*loc), f"same {what} as '{other.key}' ({other.path})",
+                            "one paper, one entry: merge the two")
 
 
 def check_citations(catalogue: Catalogue) -> Iterable[Issue]:

@@ -55,8 +55,10 @@ def parse_arxiv_id(text: str) -> tuple[str, int | None] | None:
     ('2110.07178', 1)
     >>> parse_arxiv_id("hep-th/9901001")
     ('hep-th/9901001', None)
-    >>> parse_arxiv_id("2110.7178") is None
-    True
+    >>> parse_arxiv_id("2110.7178") is None, parse_arxiv_id("2113.00001") is None
+    (True, True)
+    >>> parse_arxiv_id("0704.0001")
+    ('0704.0001', None)
     """
     value = text.strip()
     match = _ARXIV_URL.fullmatch(value)
@@ -66,10 +68,17 @@ def parse_arxiv_id(text: str) -> tuple[str, int | None] | None:
         value = value[len("arxiv:") :]
     for pattern in (_ARXIV_NEW, _ARXIV_OLD):
         found = pattern.fullmatch(value)
-        if found:
+        if found and (pattern is _ARXIV_OLD or _plausible_new_id(found.group("id"))):
             version = found.group("version")
             return found.group("id"), int(version) if version else None
     return None
+
+
+def _plausible_new_id(arxiv_id: str) -> bool:
+    """YYMM with a real month; four digits after the dot until 1412, five from 1501."""
+    yymm, number = arxiv_id.split(".")
+    month = int(yymm[2:])
+    return 1 <= month <= 12 and len(number) == (5 if int(yymm) >= 1501 else 4)
 
 
 def normalize_arxiv_id(text: str) -> str | None:

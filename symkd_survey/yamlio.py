@@ -77,7 +77,7 @@ def _convert(node: yaml.Node, loc: Loc, doc: YamlDocument, seen: set[int]) -> An
         raise _Fault(line, column, f"tag '{tag}' is not allowed", "remove the tag")
     if isinstance(node, yaml.ScalarNode):
         value = node.value
-        if node.style is None and value in _NULLS:
+        if not node.style and value in _NULLS:  # plain style is None (Python) or "" (libyaml)
             return None
         return value
     if isinstance(node, yaml.SequenceNode):
@@ -171,8 +171,16 @@ def _scalar(value: Any) -> str:
     if isinstance(value, str):
         if _PLAIN_RE.fullmatch(value) and value not in _RESERVED_WORDS:
             return value
-        return json.dumps(value, ensure_ascii=False)
+        return _UNSAFE_IN_YAML.sub(_escape_char, json.dumps(value, ensure_ascii=False))
     raise TypeError(f"cannot write {type(value).__name__} as YAML")
+
+
+# Characters JSON leaves raw that YAML would fold as line breaks, or refuses, or strips (BOM).
+_UNSAFE_IN_YAML = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 _PLAIN_RE = re.compile(r"[a-z][a-z0-9-]*")  # slugs (ids, types) stay plain; all other text is quoted

@@ -1,0 +1,81 @@
+"""The shipped catalogue: valid, canonical, and faithful to the survey's tables."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from symkd_survey.catalogue import Repository, load_catalogue
+from symkd_survey.model import entry_to_yaml
+from symkd_survey.validate import validate
+
+from .conftest import SHARED
+
+needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is not next to this checkout")
+
+
+def test_shipped_catalogue_validates_without_warnings(real_repo: Repository) -> None:
+    result = validate(real_repo)
+    assert [i.format() for i in result.issues] == []
+    assert len(result.catalogue) >= 21
+
+
+def test_load_save_round_trip_leaves_every_shipped_file_unchanged(real_repo: Repository) -> None:
+    catalogue = load_catalogue(real_repo)
+    assert catalogue.issues == []
+    for item in catalogue:
+        original = (real_repo.catalogue_dir / f"{item.key}.yaml").read_text(encoding="utf-8")
+        assert entry_to_yaml(item.entry) == original, item.key
+
+
+@needs_shared
+def test_the_twenty_classified_works_carry_the_survey_tables_verbatim(real_repo: Repository) -> None:
+    works = json.loads((SHARED / "acharya2024_skd_classified_works.json").read_text())["works"]
+    assert len(works) == 20
+    catalogue = load_catalogue(real_repo)
+    by_ref = {item.entry.survey.ref: item for item in catalogue if item.entry.survey}
+    taxonomy = real_repo.load_taxonomy()
+    for work in works:
+        item = by_ref[work["ref_no"]]
+        survey = item.entry.survey
+        assert survey is not None and survey.table3 is not None and survey.table4 is not None
+        assert (survey.table3.method, survey.table3.application) == (work["method"], work["application"])
+        assert (survey.table4.teacher, survey.table4.student, survey.table4.dataset, survey.table4.size) == (
+            work["teacher"], work["student"], work["dataset_generated"], work["dataset_size"])
+        assert item.entry.ids.arxiv == (work["arxiv_id"] or None)
+        # Exactly one method and one application, the ones Table III names.
+        assert item.entry.taxonomy.method == [taxonomy.resolve("method", work["method"]).canonical]
+        assert item.entry.taxonomy.application == [taxonomy.resolve("application", work["application"]).canonical]
+        assert item.entry.summary and len(item.entry.summary) <= 300
+
+
+def test_the_survey_itself_is_in_the_catalogue(real_repo: Repository) -> None:
+    catalogue = load_catalogue(real_repo)
+    survey = catalogue.entries["acharya2024survey"].entry
+    assert survey.ids.arxiv == "2408.10210"
+    assert survey.ids.doi == "10.1109/tai.2024.3428519"
+    assert survey.authors == ["Acharya, Kamal", "Velasquez, Alvaro", "Song, Houbing Herbert"]
+
+
+@needs_shared
+def test_every_survey_spelling_resolves_to_its_node(real_repo: Repository) -> None:
+    taxonomy = real_repo.load_taxonomy()
+    tree = json.loads((SHARED / "acharya2024_skd_taxonomy.json").read_text())
+    section_iv = next(s for s in tree["sections"] if s["no"] == "IV")
+    for child in section_iv["children"]:
+        ids = {taxonomy.resolve("method", name).canonical for name in (child["title"], child["table_label"])}
+        assert len(ids) == 1 and None not in ids, child
+    section_v = next(s for s in tree["sections"] if s["no"] == "V")
+    vg = next(c for c in section_v["children"] if c["no"] == "V.G")
+    for child in vg["children"]:
+        ids = {taxonomy.resolve("application", name).canonical for name in (child["title"], child["table_label"])}
+        assert len(ids) == 1 and None not in ids, child
+        node = taxonomy.node("application", ids.pop() or "")
+        assert node is not None and node.survey_section == child["no"]
+    for facet, number in (("area", "V"), ("opportunity", "VI"), ("challenge", "VII")):
+        section = next(s for s in tree["sections"] if s["no"] == number)
+        children = [c for c in section["children"] if c["no"] != "V.G"]
+        assert {n.survey_section for n in taxonomy.facets[facet].nodes} == {c["no"] for c in children}
+        for child in children:
+            assert taxonomy.resolve(facet, child["title"]).canonical is not None, child
