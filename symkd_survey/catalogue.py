@@ -36,6 +36,10 @@ class Repository:
 
     def display(self, file: Path) -> str:
         """A path as users see it: relative to the repository root where possible."""
+        try:  # the common case (files listed from the catalogue folder) needs no system call
+            return file.relative_to(self.root).as_posix()
+        except ValueError:
+            pass
         try:
             return file.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:

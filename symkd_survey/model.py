@@ -101,6 +101,13 @@ class Distillation(_Strict):
     size: int | None = Field(default=None, ge=0)
 
 
+class Acceptance(_Strict):
+    """A warning a maintainer has looked at and accepts for this entry, with the reason."""
+
+    check: str = Field(min_length=1)
+    reason: str = Field(min_length=10)
+
+
 class BibtexOverrides(_Strict):
     """Per-entry corrections for cases the export rules get wrong."""
 
@@ -132,6 +139,8 @@ class Entry(_Strict):
     references: list[str] = Field(default_factory=list)
     """Works outside the catalogue that this paper cites, as ``arxiv:ID`` or ``doi:DOI``."""
     bibtex: BibtexOverrides | None = None
+    accept: list[Acceptance] = Field(default_factory=list)
+    """Warnings (never errors) accepted for this entry, e.g. a legitimate citation cycle."""
     source: Source
     verified: bool = True
     verification_note: str | None = None
@@ -164,7 +173,7 @@ class Entry(_Strict):
 
 ENTRY_FIELDS: tuple[str, ...] = tuple(Entry.model_fields)
 _ALWAYS_WRITTEN = frozenset({"taxonomy"})
-_BLOCK = frozenset({"authors", "cites", "references", "taxonomy"})
+_BLOCK = frozenset({"authors", "cites", "references", "taxonomy", "accept"})
 
 
 def _prune(value: Any) -> Any:

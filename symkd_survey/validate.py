@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .catalogue import Catalogue, Repository, load_catalogue
 from .checks import run_checks
-from .issues import Issue, SymkdError, sort_issues
+from .issues import Issue, SymkdError, sort_issues, warning
 from .taxonomy import Taxonomy
 
 
@@ -38,7 +38,8 @@ def validate(repo: Repository, paths: Sequence[Path] = ()) -> Validation:
     taxonomy = repo.load_taxonomy()
     whole = load_catalogue(repo)
     if not paths:
-        return Validation(whole, taxonomy, sort_issues(run_checks(whole, taxonomy)), len(whole) + _failed(whole))
+        issues = apply_acceptances(whole, run_checks(whole, taxonomy))
+        return Validation(whole, taxonomy, sort_issues(issues), len(whole) + _failed(whole))
     chosen = load_catalogue(repo, paths)
     shown = {item.path for item in chosen} | {issue.path for issue in chosen.issues}
     merged = Catalogue(issues=list(chosen.issues))
@@ -46,8 +47,32 @@ def validate(repo: Repository, paths: Sequence[Path] = ()) -> Validation:
         if item.path not in shown and item.key not in chosen.entries:
             merged.entries[item.key] = item
     merged.entries.update(chosen.entries)
-    issues = [i for i in run_checks(merged, taxonomy) if i.path in shown]
+    issues = [i for i in apply_acceptances(merged, run_checks(merged, taxonomy)) if i.path in shown]
     return Validation(chosen, taxonomy, sort_issues(issues), len(shown))
+
+
+def apply_acceptances(catalogue: Catalogue, issues: list[Issue]) -> list[Issue]:
+    """Drop the warnings an entry accepts (``accept: [{check, reason}]``); errors stay.
+
+    An acceptance that matches no warning is itself a warning, so stale ones get noticed.
+    """
+    accepted = {item.path: {a.check: index for index, a in enumerate(item.entry.accept)} for item in catalogue
+                if item.entry.accept}
+    if not accepted:
+        return issues
+    used: set[tuple[str, str]] = set()
+    kept = []
+    for issue in issues:
+        if not issue.is_error and issue.check in accepted.get(issue.path, {}):
+            used.add((issue.path, issue.check))
+            continue
+        kept.append(issue)
+    for item in catalogue:
+        for check, index in accepted.get(item.path, {}).items():
+            if (item.path, check) not in used:
+                kept.append(warning("accept", item.path, item.line("accept", index),
+                                    f"accepts '{check}' warnings but there are none", "remove the acceptance"))
+    return kept
 
 
 def _failed(catalogue: Catalogue) -> int:

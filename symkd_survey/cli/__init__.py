@@ -16,12 +16,12 @@ from pathlib import Path
 
 from .. import __version__
 from ..issues import SymkdError
-from . import catalogue_cmds
+from . import arxiv_cmds, catalogue_cmds, contrib_cmds, export_cmds, graph_cmds, import_cmds, site_cmds
 from .common import Parser, print_issues
 
 Command = Callable[[argparse.Namespace], int]
 
-COMMAND_MODULES = (catalogue_cmds,)
+COMMAND_MODULES = (catalogue_cmds, site_cmds, import_cmds, graph_cmds, export_cmds, arxiv_cmds, contrib_cmds)
 
 
 def build_parser() -> argparse.ArgumentParser:

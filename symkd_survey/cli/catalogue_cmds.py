@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from ..formatting import format_entries
+from ..gitrepo import changed_entries
+from ..issues import SymkdError, error
 from ..stats import compute_stats, format_stats
 from ..validate import validate
 from .common import print_issues, repository
@@ -16,7 +18,21 @@ from .common import print_issues, repository
 
 def cmd_validate(args: argparse.Namespace) -> int:
     repo = repository(args)
-    result = validate(repo, [Path(p) for p in args.paths])
+    paths = [Path(p) for p in args.paths]
+    if args.changed_since is not None:
+        if paths:
+            raise SymkdError([error("args", "symkd validate", 0, "give PATHs or --changed-since, not both")])
+        changed = changed_entries(repo, args.changed_since)
+        if changed.everything is not None:
+            print(f"checking every entry: {changed.everything}", file=sys.stderr)
+        elif not changed.paths:
+            if args.json:
+                sys.stdout.write("[]\n")
+            else:
+                print(f"no catalogue entry changed since {args.changed_since}: nothing to check")
+            return 0
+        paths = changed.paths
+    result = validate(repo, paths)
     failed = bool(result.errors) or (args.strict and bool(result.warnings))
     if args.json:
         json.dump([i.to_json() for i in result.issues], sys.stdout, indent=2, ensure_ascii=False)
@@ -60,6 +76,9 @@ def register(commands: Any) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH", help="entry files or folders (default: the catalogue)")
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
     p.add_argument("--json", action="store_true", help="print the issues as a JSON list")
+    p.add_argument("--changed-since", metavar="REF",
+                   help="check only the entries changed since git REF (untracked ones included), "
+                        "with the checks across files still run against the whole catalogue")
     p.set_defaults(func=cmd_validate)
 
     p = commands.add_parser("stats", help="counts per taxonomy value and the method x application matrix")

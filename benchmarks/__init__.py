@@ -1,0 +1,1 @@
+"""Benchmarks on synthetic catalogues of realistic shape: ``python -m benchmarks.run``."""

@@ -1,0 +1,742 @@
+"""``symkd import bibtex``: turn a .bib file into new catalogue entries.
+
+The pipeline is parse -> check -> convert -> compare -> validate -> write, and nothing is
+written until every stage has run over the whole file:
+
+- bibtexparser v2 splits the file. Its failed blocks (``library.failed_blocks``, 0-based
+  ``start_line``, reason in ``error.abort_reason``) become issues with 1-based lines.
+- The accidents bibtexparser accepts silently are caught on the raw field values: a missing
+  comma that merges two fields (``title = {x} year = {2020}`` is one title), ``and and`` or an
+  empty name in an author list, a key with a space, unbalanced braces, an extra ``}`` that
+  ends an entry early and leaves its last fields as stray text.
+- Values are decoded from LaTeX to Unicode with the decoder of bibtexparser's
+  ``LatexDecodingMiddleware`` (pylatexenc); author lists are split at top-level ``and`` before
+  decoding, so a braced corporate name (``{Barnes and Noble}``) stays one name.
+- A work already in the catalogue (same arXiv id, DOI or normalised title), or met earlier in
+  the same file, is skipped with a message naming the entry it repeats; nothing is overwritten.
+- Every new entry then goes through the checks of ``symkd validate`` on the catalogue merged
+  with the new entries in memory, with positions mapped back to the .bib lines.
+
+By default the import is all-or-nothing; ``skip_invalid`` writes the good entries and lists
+the bad. Either way a failed entry makes the result a failure (the CLI exits 1).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import logging
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bibtexparser import model as bib
+from bibtexparser.entrypoint import parse_string
+from bibtexparser.library import Library
+from bibtexparser.middlewares import LatexDecodingMiddleware
+from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
+from pydantic import ValidationError
+
+from .catalogue import ENTRY_SUFFIX, Catalogue, LoadedEntry, Repository, load_catalogue
+from .checks import run_checks
+from .ids import (
+    KEY_MAX_LENGTH,
+    is_valid_key,
+    normalize_arxiv_id,
+    normalize_doi,
+    normalize_title,
+    parse_arxiv_id,
+    slugify,
+)
+from .issues import Issue, SymkdError, error, sort_issues, warning
+from .model import Entry, EntryType, Source, entry_to_yaml
+from .yamlio import Loc, YamlDocument, create_exclusive, decode_text, parse_mapping
+
+CHECK = "bibtex"
+
+TYPE_MAP: dict[str, EntryType] = {
+    "article": "article", "inproceedings": "inproceedings", "conference": "inproceedings",
+    "incollection": "incollection", "book": "book", "misc": "misc", "techreport": "techreport",
+    "phdthesis": "phdthesis", "online": "online", "electronic": "online", "www": "online",
+}
+"""BibTeX entry types and their catalogue type; other types are imported as ``misc`` with a warning."""
+
+KNOWN_FIELDS = frozenset({
+    "title", "author", "year", "booktitle", "journal", "volume", "number", "pages", "publisher",
+    "address", "note", "howpublished", "eprint", "archiveprefix", "eprinttype", "primaryclass", "doi",
+    "url", "institution", "school", "x-verified",
+})
+"""Fields the import reads; every other field is ignored with a warning naming it."""
+
+UNVERIFIED = "unverified"
+
+# A field name followed by '=' after a closing brace/quote or at the start of a line: the
+# previous field was not ended by a comma and swallowed this one.
+_MERGED_FIELD = re.compile(r'(?:[}"][ \t]*\n?|\n)[ \t]*(?P<name>[A-Za-z][A-Za-z0-9_:.+-]*)[ \t]*=[ \t]*["{0-9A-Za-z]')
+_STRAY_FIELD = re.compile(r"^[ \t,]*(?P<name>[A-Za-z][A-Za-z0-9_:.+-]*)[ \t]*=", re.MULTILINE)
+_BIBTEX_BAD_KEY_CHAR = re.compile(r'[\s,{}"#%\'()=\\~]')
+_YEAR = re.compile(r"[0-9]{4}")
+_ESCAPED_SPECIAL = re.compile(r"\\([_%&#~$])")
+_DASHES = re.compile(r"\s*(?:-+|–|—)\s*")
+_ACL_DOI = re.compile(r"10\.18653/v1/(?P<id>[0-9]{4}\.[A-Za-z0-9-]+\.[0-9]+|[A-Za-z][0-9]{2}-[0-9]{4})")
+_ACL_URL = re.compile(r"https?://(?:www\.)?(?:aclanthology\.org|aclweb\.org/anthology)/"
+                      r"(?P<id>[0-9]{4}\.[A-Za-z0-9-]+\.[0-9]+|[A-Za-z][0-9]{2}-[0-9]{4})(?:\.pdf)?/?$")
+_OPENREVIEW_URL = re.compile(r"https?://(?:www\.)?openreview\.net/(?:forum|pdf)\?(?:.*&)?id=(?P<id>[A-Za-z0-9_-]+)")
+_ARXIV_IN_TEXT = re.compile(r"arXiv:\s*(?P<id>[0-9]{4}\.[0-9]{4,5}(?:v[0-9]+)?)", re.IGNORECASE)
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(slots=True)
+class NewEntry:
+    """An entry the import will write."""
+
+    key: str
+    bib_key: str
+    line: int
+    entry: Entry
+    text: str
+    file: Path
+
+
+@dataclass(slots=True)
+class Skipped:
+    """A .bib entry for a work the catalogue (or the same file) already holds."""
+
+    bib_key: str
+    line: int
+    existing: str
+    """The key of the entry it repeats."""
+
+
+@dataclass(slots=True)
+class Failed:
+    bib_key: str | None
+    line: int
+
+
+@dataclass(slots=True)
+class ImportPlan:
+    """Everything the import found, before anything is written."""
+
+    path: str
+    new: list[NewEntry] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    failed: list[Failed] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+@dataclass(slots=True)
+class ImportResult:
+    plan: ImportPlan
+    written: list[Path]
+    dry_run: bool
+
+    @property
+    def ok(self) -> bool:
+        return self.plan.ok
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+@contextlib.contextmanager
+def _quiet_bibtexparser() -> Iterator[None]:
+    """bibtexparser logs every failed block; those become issues here instead."""
+    logger = logging.getLogger("bibtexparser")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+_DECODING = LatexDecodingMiddleware()
+
+
+def decode_latex(text: str) -> str:
+    """LaTeX to Unicode on one line: accents decoded, protecting braces dropped, white space collapsed.
+
+    The decoding is bibtexparser's ``LatexDecodingMiddleware`` (pylatexenc), applied to one value.
+
+    >>> decode_latex(r'M{\\"u}ller \\& {GPT}-3:~a  test')
+    'Müller & GPT-3: a test'
+    """
+    holder = bib.Entry("misc", "decode", [bib.Field("value", text)])
+    result = _DECODING.transform_entry(holder, Library())
+    decoded = holder.fields[0].value if result is holder else text  # pylatexenc failed: keep the text
+    return " ".join(str(decoded).split())
+
+
+def _line(block_line: int | None) -> int:
+    return (block_line or 0) + 1
+
+
+def _braces_balanced(text: str) -> bool:
+    depth = 0
+    escaped = False
+    for char in text:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def split_authors(raw: str) -> tuple[list[str], str | None]:
+    """Split a BibTeX name list at top-level ``and``; return the names and a fault, if any.
+
+    >>> split_authors("Doe, Jane and {Barnes and Noble} and Roe, R.")
+    (['Doe, Jane', '{Barnes and Noble}', 'Roe, R.'], None)
+    >>> split_authors("Doe, Jane and and Roe, R.")
+    (['Doe, Jane', 'Roe, R.'], "author list has 'and and' after 'Doe, Jane'")
+    """
+    words: list[str] = []
+    current: list[str] = []
+    depth = 0
+    escaped = False
+    for char in raw:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        if depth == 0 and char.isspace():
+            if current:
+                words.append("".join(current))
+                current = []
+            continue
+        current.append(char)
+    if current:
+        words.append("".join(current))
+    names: list[str] = []
+    fault: str | None = None
+    group: list[str] = []
+    for index, word in enumerate([*words, "and"]):
+        if word.lower() != "and":
+            group.append(word)
+            continue
+        if group:
+            names.append(" ".join(group))
+            group = []
+        elif fault is None and index < len(words):
+            fault = f"author list has 'and and' after '{names[-1]}'" if names else "author list starts with 'and'"
+        elif fault is None and words:
+            fault = "author list ends with 'and'"
+    return names, fault
+
+
+def format_name(raw: str) -> str:
+    """One BibTeX name as ``"Family, Given"`` (decoded); a name with no given part stays whole.
+
+    >>> format_name("Jena D. Hwang"), format_name("Le Bras, Ronan"), format_name("{OpenAI}")
+    ('Hwang, Jena D.', 'Le Bras, Ronan', 'OpenAI')
+    >>> format_name(r"Ludwig van Beethoven"), format_name(r"Rockt{\\"a}schel, Tim")
+    ('van Beethoven, Ludwig', 'Rocktäschel, Tim')
+    """
+    parts = parse_single_name_into_parts(raw, strict=True)
+    family = decode_latex(" ".join([*parts.von, *parts.last, *parts.jr]))
+    given = decode_latex(" ".join(parts.first))
+    return f"{family}, {given}" if given else family
+
+
+def make_key(bib_key: str) -> str:
+    """A valid catalogue key from a BibTeX key: ASCII, lowercase, other characters as '-'.
+
+    >>> make_key("Smith_2020:Deep"), make_key("müller2021"), make_key("west2022symbolic")
+    ('smith-2020-deep', 'muller2021', 'west2022symbolic')
+    """
+    text = unicodedata.normalize("NFKD", bib_key).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return text[:KEY_MAX_LENGTH].rstrip("-")
+
+
+# --------------------------------------------------------------------------- one entry
+
+
+@dataclass(slots=True)
+class _Converted:
+    bib_key: str
+    line: int
+    entry: Entry | None
+    positions: dict[Loc, tuple[int, int]]
+    issues: list[Issue]
+
+    @property
+    def failed(self) -> bool:
+        return self.entry is None or any(i.is_error for i in self.issues)
+
+
+class _EntryReader:
+    """Converts one parsed BibTeX entry; every problem is collected, none raises."""
+
+    def __init__(self, block: bib.Entry, path: str, source: Source, today: dt.date) -> None:
+        self.block = block
+        self.path = path
+        self.source = source
+        self.today = today
+        self.line = _line(block.start_line)
+        self.issues: list[Issue] = []
+        self.values: dict[str, str] = {}
+        self.lines: dict[str, int] = {}
+        self.positions: dict[Loc, tuple[int, int]] = {(): (self.line, 1)}
+        self.swallowed: set[str] = set()
+
+    def error(self, check: str, line: int, message: str, hint: str = "") -> None:
+        self.issues.append(error(check, self.path, line, message, hint))
+
+    def warn(self, check: str, line: int, message: str, hint: str = "") -> None:
+        self.issues.append(warning(check, self.path, line, message, hint))
+
+    def read_fields(self) -> None:
+        for item in self.block.fields:
+            name = item.key.lower()
+            line = _line(item.start_line)
+            value = item.value if isinstance(item.value, str) else str(item.value)
+            if name in self.values:
+                self.error(CHECK, line, f"field '{name}' is given twice (first on line {self.lines[name]})",
+                           "keep one of them")
+                continue
+            self.values[name] = value
+            self.lines[name] = line
+            merged = list(_MERGED_FIELD.finditer(value))
+            for found in merged:
+                at = line + value[: found.start("name")].count("\n")
+                self.swallowed.add(found["name"].lower())
+                self.error(CHECK, at, f"missing comma before field '{found['name']}': "
+                           f"it was read as part of '{name}'", "end every field with a comma")
+            if not merged and not _braces_balanced(value):
+                self.error(CHECK, line, f"unbalanced braces in field '{name}'", "every '{' needs its '}'")
+
+    def stray_fields(self, comment: bib.ImplicitComment) -> None:
+        """Text right after the entry that reads like its fields: an extra '}' ended it early."""
+        raw = comment.raw or comment.comment
+        found = list(_STRAY_FIELD.finditer(raw))
+        if not found:
+            return
+        names = [m["name"].lower() for m in found]
+        self.swallowed.update(names)
+        at = _line(comment.start_line) + raw[: found[0].start("name")].count("\n")
+        listed = ", ".join(f"'{n}'" for n in names)
+        what = f"field {listed} is" if len(names) == 1 else f"fields {listed} are"
+        self.error(CHECK, at, f"{what} outside entry '{self.block.key}': an extra '}}' ended the entry early",
+                   "check the braces of the field before it")
+
+    def missing(self, name: str) -> None:
+        """A required field is missing; not reported again when another fault swallowed it."""
+        if name not in self.swallowed:
+            self.error("missing-field", self.line, f"missing required field '{name}'")
+
+    def identifier(self, name: str) -> str:
+        """A URL, DOI or eprint: never LaTeX-decoded, but ``\\url{}`` and escaped specials undone."""
+        value = self.values.get(name, "").strip()
+        value = re.sub(r"^\\url\{(.*)\}$", r"\1", value).strip()
+        return _ESCAPED_SPECIAL.sub(r"\1", value)
+
+    def text(self, name: str) -> str | None:
+        value = self.values.get(name)
+        if value is None:
+            return None
+        decoded = decode_latex(value)
+        return decoded or None
+
+    def at(self, loc: Loc, name: str) -> None:
+        if name in self.lines:
+            self.positions[loc] = (self.lines[name], 1)
+
+    def key(self) -> str:
+        bib_key = self.block.key
+        if not bib_key:
+            self.error("key", self.line, "the entry has no key", "write @type{key, ...}")
+        elif _BIBTEX_BAD_KEY_CHAR.search(bib_key):
+            bad = _BIBTEX_BAD_KEY_CHAR.search(bib_key)
+            assert bad is not None
+            what = "a space" if bad.group().isspace() else f"'{bad.group()}'"
+            self.error("key", self.line, f"invalid key '{bib_key}': a BibTeX key cannot contain {what}",
+                       f"write it as {make_key(bib_key) or 'author2024word'}")
+        return bib_key
+
+    def authors(self) -> list[str]:
+        raw = self.values.get("author")
+        if raw is None:
+            self.missing("author")
+            return []
+        line = self.lines["author"]
+        names, fault = split_authors(raw)
+        if fault:
+            self.error("authors", line, fault, "separate names with a single 'and'")
+        if names and names[-1].lower() == "others":
+            names.pop()
+            self.warn("authors", line, "author list ends with 'and others': only the names given are imported",
+                      "give the full author list")
+        result: list[str] = []
+        for name in names:
+            try:
+                result.append(format_name(name))
+            except InvalidNameError as exc:
+                self.error("authors", line, f"author '{decode_latex(name)}' is not a BibTeX name: {exc.reason}")
+        if not result and not fault:
+            self.error("authors", line, "the author list is empty")
+        self.at(("authors",), "author")
+        for index in range(len(result)):
+            self.at(("authors", index), "author")
+        return result
+
+    def year(self) -> int | None:
+        raw = self.values.get("year")
+        if raw is None:
+            self.missing("year")
+            return None
+        value = decode_latex(raw)
+        self.at(("year",), "year")
+        if not _YEAR.fullmatch(value):
+            self.error("year", self.lines["year"], f"year '{value}' is not a four-digit year", "e.g. year = {2023}")
+            return None
+        return int(value)
+
+    def entry_type(self) -> EntryType:
+        kind = self.block.entry_type.lower()
+        if kind in TYPE_MAP:
+            return TYPE_MAP[kind]
+        self.warn(CHECK, self.line, f"entry type '@{kind}' is imported as misc",
+                  f"catalogue types: {', '.join(sorted(set(TYPE_MAP.values())))}")
+        return "misc"
+
+    def ids(self) -> dict[str, str]:
+        ids: dict[str, str] = {}
+        eprint = self.identifier("eprint") or None
+        prefix = (self.values.get("archiveprefix") or self.values.get("eprinttype") or "arXiv").strip("{} ").lower()
+        if eprint is not None and prefix == "arxiv":
+            ids["arxiv"] = eprint
+            self.at(("ids", "arxiv"), "eprint")
+        elif eprint is not None:
+            self.warn(CHECK, self.lines["eprint"], f"eprint of archive '{prefix}' is ignored",
+                      "only arXiv eprints become ids")
+        url = self.identifier("url")
+        if "arxiv" not in ids:
+            for name in ("url", "howpublished", "journal", "note"):
+                value = url if name == "url" else self.values.get(name, "")
+                found = parse_arxiv_id(value) if name == "url" and value else None
+                match = None if found else _ARXIV_IN_TEXT.search(value)
+                arxiv = found[0] if found else (normalize_arxiv_id(match["id"]) if match else None)
+                if arxiv:
+                    ids["arxiv"] = arxiv
+                    self.at(("ids", "arxiv"), name)
+                    break
+        doi = self.identifier("doi") or None
+        if doi is not None:
+            ids["doi"] = doi
+            self.at(("ids", "doi"), "doi")
+            acl = _ACL_DOI.fullmatch(normalize_doi(doi) or "")
+            if acl:
+                ids["acl"] = _acl_id(acl["id"])
+                self.at(("ids", "acl"), "doi")
+        acl_url = _ACL_URL.match(url)
+        if acl_url and "acl" not in ids:
+            ids["acl"] = _acl_id(acl_url["id"])
+            self.at(("ids", "acl"), "url")
+        openreview = _OPENREVIEW_URL.match(url)
+        if openreview:
+            ids["openreview"] = openreview["id"]
+            self.at(("ids", "openreview"), "url")
+        return ids
+
+    def convert(self) -> _Converted:
+        bib_key = self.key()
+        self.read_fields()
+        title = self.text("title")
+        if title is None:
+            self.missing("title")
+        self.at(("title",), "title")
+        authors = self.authors()
+        year = self.year()
+        kind = self.entry_type()
+        data: dict[str, Any] = {"title": title, "authors": authors, "year": year, "type": kind}
+        in_book = kind in ("inproceedings", "incollection")
+        venue_fields = ("booktitle", "journal") if in_book else ("journal", "booktitle")
+        present = [name for name in venue_fields if self.values.get(name)]
+        if present:
+            data["venue"] = self.text(present[0])
+            self.at(("venue",), present[0])
+            for other in present[1:]:
+                self.warn(CHECK, self.lines[other], f"field '{other}' is ignored: the venue is the {present[0]}")
+        for name in ("volume", "number", "address"):
+            data[name] = self.text(name)
+            self.at((name,), name)
+        publisher = next((n for n in ("publisher", "institution", "school") if self.values.get(n)), None)
+        if publisher:
+            data["publisher"] = self.text(publisher)
+            self.at(("publisher",), publisher)
+        if self.values.get("pages"):
+            data["pages"] = _DASHES.sub("--", self.values["pages"].strip().strip("{}"))
+            self.at(("pages",), "pages")
+        data["ids"] = self.ids()
+        if self.values.get("primaryclass"):
+            data["primary_class"] = self.text("primaryclass")
+            self.at(("primary_class",), "primaryclass")
+        url = self.identifier("url")
+        if url:
+            data["links"] = {"url": url}
+            self.at(("links", "url"), "url")
+        verified = self.values.get("x-verified")
+        note = self.text("note")
+        howpublished = self.text("howpublished")
+        if verified is not None and decode_latex(verified).lower() == UNVERIFIED:
+            data["verified"] = False
+            data["verification_note"] = note
+            self.at(("verified",), "x-verified")
+            self.at(("verification_note",), "note")
+            note = None
+        notes = [text for text in (howpublished, note) if text]
+        if notes:
+            data["note"] = ". ".join(text.rstrip(".") for text in notes) if len(notes) > 1 else notes[0]
+            self.at(("note",), "howpublished" if howpublished else "note")
+        data["source"] = self.source
+        data["added"] = self.today
+        unknown = [name for name in self.values if name not in KNOWN_FIELDS]
+        if unknown:
+            self.warn(CHECK, self.line, f"fields ignored: {', '.join(unknown)}",
+                      "the catalogue has no place for them")
+        entry: Entry | None = None
+        if not any(i.is_error for i in self.issues):
+            entry = self._model(data)
+        return _Converted(bib_key, self.line, entry, self.positions, self.issues)
+
+    def _model(self, data: dict[str, Any]) -> Entry | None:
+        cleaned = {name: value for name, value in data.items() if value not in (None, "", [], {})}
+        try:
+            return Entry.model_validate(cleaned)
+        except ValidationError as exc:
+            for err in exc.errors():
+                dotted = ".".join(str(part) for part in err["loc"])
+                message = err["msg"].removeprefix("Value error, ")
+                self.error("schema", self.line, f"field '{dotted}': {message}")
+            return None
+
+
+def _acl_id(text: str) -> str:
+    """ACL Anthology ids: new style lower case (2022.naacl-main.341), old style upper (P19-1001)."""
+    return text.upper() if re.fullmatch(r"[A-Za-z][0-9]{2}-[0-9]{4}", text) else text.lower()
+
+
+# --------------------------------------------------------------------------- the file
+
+
+def _block_issue(block: bib.ParsingFailedBlock, path: str, first_lines: dict[str, int]) -> Issue:
+    line = _line(block.start_line)
+    if isinstance(block, bib.DuplicateBlockKeyBlock):
+        first = first_lines.get(block.key)
+        where = f" (first on line {first})" if first else ""
+        return error(CHECK, path, line, f"duplicate key '{block.key}'{where}", "give each entry its own key")
+    if isinstance(block, bib.DuplicateFieldKeyBlock):
+        names = ", ".join(f"'{k}'" for k in sorted(block.duplicate_keys))
+        return error(CHECK, path, line, f"field {names} is given twice", "keep one of them")
+    reason = getattr(block.error, "abort_reason", "") or str(block.error) or type(block.error).__name__
+    hint = "check the braces and commas of this entry" if "Unexpected" in reason else ""
+    return error(CHECK, path, line, reason.strip().rstrip("."), hint)
+
+
+def parse_bibtex(text: str, path: str, *, source: Source = "curated",
+                 today: dt.date | None = None) -> tuple[list[_Converted], list[Issue]]:
+    """Parse and convert every entry; return the conversions and the issues of failed blocks."""
+    with _quiet_bibtexparser():
+        library = parse_string(text)
+    today = today or dt.date.today()
+    converted: list[_Converted] = []
+    file_issues: list[Issue] = []
+    first_lines = {entry.key: _line(entry.start_line) for entry in library.entries}
+    blocks = list(library.blocks)
+    for index, block in enumerate(blocks):
+        if isinstance(block, bib.ParsingFailedBlock):
+            file_issues.append(_block_issue(block, path, first_lines))
+        elif isinstance(block, bib.Entry):
+            after = blocks[index + 1] if index + 1 < len(blocks) else None
+            reader = _EntryReader(block, path, source, today)
+            if isinstance(after, bib.ImplicitComment):
+                reader.stray_fields(after)
+            converted.append(reader.convert())
+    return converted, file_issues
+
+
+def _same_work_index(items: list[tuple[str, Entry]]) -> dict[tuple[str, str], str]:
+    index: dict[tuple[str, str], str] = {}
+    for key, entry in items:
+        for probe in _probes(entry):
+            index.setdefault(probe, key)
+    return index
+
+
+def _probes(entry: Entry) -> list[tuple[str, str]]:
+    probes: list[tuple[str, str]] = []
+    if entry.ids.arxiv and (arxiv := normalize_arxiv_id(entry.ids.arxiv)):
+        probes.append(("arXiv id", arxiv))
+    if entry.ids.doi and (doi := normalize_doi(entry.ids.doi)):
+        probes.append(("DOI", doi))
+    if title := normalize_title(entry.title):
+        probes.append(("title", title))
+    return probes
+
+
+def plan_import(repo: Repository, bib_file: Path, *, source: Source = "curated",
+                today: dt.date | None = None) -> ImportPlan:
+    """Read ``bib_file`` and decide what to write; writes nothing."""
+    shown = repo.display(bib_file)
+    plan = ImportPlan(path=shown)
+    try:
+        raw = bib_file.read_bytes()
+    except OSError as exc:
+        raise SymkdError([error("io", shown, 0, f"cannot read the file: {exc.strerror or exc}")]) from None
+    text, problems = decode_text(raw, shown)
+    if text is None:
+        raise SymkdError(problems)
+    converted, file_issues = parse_bibtex(text, shown, source=source, today=today)
+    plan.issues.extend(file_issues)
+    plan.failed.extend(Failed(None, issue.line) for issue in file_issues)
+    if not converted and not file_issues:
+        raise SymkdError([error(CHECK, shown, 0, "no BibTeX entries in this file")])
+
+    catalogue = load_catalogue(repo)
+    taken = {p.name.removesuffix(ENTRY_SUFFIX) for p in repo.catalogue_dir.glob(f"*{ENTRY_SUFFIX}")}
+    existing = _same_work_index([(item.key, item.entry) for item in catalogue])
+    seen_in_file: dict[tuple[str, str], tuple[str, int]] = {}
+    accepted: list[tuple[_Converted, str]] = []
+    for item in converted:
+        plan.issues.extend(item.issues)
+        if item.failed or item.entry is None:
+            plan.failed.append(Failed(item.bib_key, item.line))
+            continue
+        repeat = next(((p, existing[p]) for p in _probes(item.entry) if p in existing), None)
+        if repeat:
+            (what, value), key = repeat
+            plan.issues.append(warning("duplicate", shown, item.line,
+                                       f"'{item.bib_key}' is already in the catalogue as '{key}' "
+                                       f"({repo.display(repo.entry_file(key))}, same {what}: {value}): skipped",
+                                       "nothing was overwritten"))
+            plan.skipped.append(Skipped(item.bib_key, item.line, key))
+            continue
+        earlier = next(((p, seen_in_file[p]) for p in _probes(item.entry) if p in seen_in_file), None)
+        if earlier:
+            (what, value), (key, line) = earlier
+            plan.issues.append(warning("duplicate", shown, item.line,
+                                       f"'{item.bib_key}' is the same work as '{key}' on line {line} "
+                                       f"(same {what}: {value}): skipped"))
+            plan.skipped.append(Skipped(item.bib_key, item.line, key))
+            continue
+        key = _assign_key(item, taken, plan)
+        taken.add(key)
+        for probe in _probes(item.entry):
+            seen_in_file.setdefault(probe, (key, item.line))
+        accepted.append((item, key))
+
+    _validate_new(repo, catalogue, accepted, plan)
+    plan.issues = sort_issues(plan.issues)
+    plan.failed.sort(key=lambda f: f.line)
+    return plan
+
+
+def _assign_key(item: _Converted, taken: set[str], plan: ImportPlan) -> str:
+    base = make_key(item.bib_key)
+    if not base:
+        assert item.entry is not None
+        family = item.entry.authors[0].split(",")[0]
+        words = [w for w in normalize_title(item.entry.title).split() if len(w) > 3] or ["work"]
+        base = f"{slugify(family)[:20] or 'anon'}{item.entry.year}{words[0]}"
+    key = base
+    suffix = 2
+    while key in taken:
+        key = f"{base[: KEY_MAX_LENGTH - len(str(suffix)) - 1]}-{suffix}"
+        suffix += 1
+    if key != item.bib_key:
+        reason = f"'{base}' is taken by another work" if key != base else "catalogue keys are lowercase ASCII " \
+            "letters, digits and hyphens"
+        plan.issues.append(warning("key", plan.path, item.line, f"key '{item.bib_key}' is imported as '{key}'",
+                                   reason))
+    assert is_valid_key(key)
+    return key
+
+
+def _validate_new(repo: Repository, catalogue: Catalogue, accepted: list[tuple[_Converted, str]],
+                  plan: ImportPlan) -> None:
+    """Run the checks of ``symkd validate`` on the catalogue merged with the new entries.
+
+    Each new entry gets the positions of its .bib fields, so that a check's issue points at
+    the .bib line; while checking, each has its own path, so that issues can be told apart.
+    """
+    merged = Catalogue(entries=dict(catalogue.entries))
+    new: dict[str, tuple[_Converted, str]] = {}
+    for item, key in accepted:
+        assert item.entry is not None
+        text = entry_to_yaml(item.entry)
+        doc, problems = parse_mapping(text, plan.path)
+        if doc is None or Entry.model_validate(doc.data) != item.entry:  # pragma: no cover - a bug guard
+            problems = problems or [error("bug", plan.path, item.line, f"'{key}' does not load back as written")]
+            plan.issues.extend(problems)
+            plan.failed.append(Failed(item.bib_key, item.line))
+            continue
+        positioned = YamlDocument(data=doc.data, positions=dict(item.positions), key_positions=dict(item.positions))
+        merged.entries[key] = LoadedEntry(key, _check_path(plan.path, key), item.entry, positioned)
+        new[key] = (item, text)
+    by_path: dict[str, list[Issue]] = {}
+    for issue in run_checks(merged, repo.load_taxonomy()):
+        by_path.setdefault(issue.path, []).append(dataclasses.replace(issue, path=plan.path))
+    for key, (item, text) in new.items():
+        issues = by_path.get(_check_path(plan.path, key), [])
+        plan.issues.extend(issues)
+        assert item.entry is not None
+        if any(i.is_error for i in issues):
+            plan.failed.append(Failed(item.bib_key, item.line))
+        else:
+            plan.new.append(NewEntry(key, item.bib_key, item.line, item.entry, text, repo.entry_file(key)))
+
+
+def _check_path(path: str, key: str) -> str:
+    return f"{path}\x00{key}"
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_entries(new: list[NewEntry]) -> list[Path]:
+    """Create every new file; if one cannot be created, remove the ones this call made."""
+    written: list[Path] = []
+    try:
+        for item in new:
+            create_exclusive(item.file, item.text)
+            written.append(item.file)
+    except BaseException:
+        for file in written:
+            file.unlink(missing_ok=True)
+        raise
+    return written
+
+
+def import_bibtex(repo: Repository, bib_file: Path, *, source: Source = "curated", skip_invalid: bool = False,
+                  dry_run: bool = False, today: dt.date | None = None) -> ImportResult:
+    """Import ``bib_file`` into the catalogue of ``repo``.
+
+    All-or-nothing unless ``skip_invalid``: when any entry failed, nothing is written.
+    With ``dry_run`` nothing is written either; the plan says what would be.
+    """
+    plan = plan_import(repo, bib_file, source=source, today=today)
+    if dry_run or (plan.failed and not skip_invalid):
+        return ImportResult(plan, [], dry_run)
+    return ImportResult(plan, write_entries(plan.new), dry_run)

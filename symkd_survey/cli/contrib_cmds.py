@@ -1,0 +1,92 @@
+"""``symkd from-issue`` and ``symkd diff``: the contribution workflow's commands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, get_args
+
+from ..arxiv_client import client_from_environment
+from ..diff import NO_EXPORTER, default_bibtex_export, diff_refs, to_markdown
+from ..from_issue import Fetcher, Metadata, arxiv_fetcher, fixed_metadata, from_issue, read_issue_body
+from ..issues import SymkdError, error
+from ..model import EntryType
+from ..yamlio import atomic_write
+from .common import print_issues, repository
+
+
+def _given_metadata(args: argparse.Namespace) -> Metadata | None:
+    given = {"--title": args.title, "--author": args.authors, "--year": args.year}
+    if not any(given.values()) and not (args.venue or args.type):
+        return None
+    missing = [name for name, value in given.items() if not value]
+    if missing:
+        raise SymkdError([error("args", "symkd from-issue", 0, f"{', '.join(missing)} missing",
+                                "give --title, --author (once per author) and --year together")])
+    return Metadata(args.title, tuple(args.authors), args.year, args.type or "misc", args.venue)
+
+
+def cmd_from_issue(args: argparse.Namespace) -> int:
+    repo = repository(args)
+    if args.body_file == "-":
+        display = "<stdin>"
+        text = read_issue_body(sys.stdin.buffer, display)
+    else:
+        display = args.body_file
+        text = read_issue_body(Path(args.body_file), display)
+    metadata = _given_metadata(args)
+    if metadata is not None:
+        plan = from_issue(repo, text, display, fixed_metadata(metadata), dry_run=args.dry_run)
+    else:
+        def report(line: str) -> None:
+            print(f"symkd: {line}", file=sys.stderr)
+
+        with client_from_environment(use_cache=not args.no_cache, report=report) as client:
+            fetcher: Fetcher = arxiv_fetcher(client)
+            plan = from_issue(repo, text, display, fetcher, dry_run=args.dry_run)
+    print_issues(plan.warnings)
+    if args.dry_run:
+        print(f"# ==> {plan.display} (dry run: not written) <==")
+        print(plan.text, end="")
+        print(f"{plan.request.identifier} would be added as '{plan.key}'; nothing was written", file=sys.stderr)
+    else:
+        print(f"added {plan.display} ({plan.request.identifier})")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    repo = repository(args)
+    exporter = None if args.no_bibtex else default_bibtex_export()
+    result = diff_refs(repo, args.base, args.head, bibtex=exporter)
+    if exporter is None and not args.no_bibtex:  # pragma: no cover - symkd_survey.bibtex ships with the package
+        result.bibtex_problem = NO_EXPORTER
+    text = to_markdown(result)
+    if args.output:
+        atomic_write(Path(args.output), text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def register(commands: Any) -> None:
+    p = commands.add_parser("from-issue", help="turn a submitted 'Add a paper' issue form into a catalogue entry")
+    p.add_argument("body_file", metavar="BODY_FILE", help="the issue body, as GitHub renders the form ('-': stdin)")
+    p.add_argument("--dry-run", action="store_true", help="print the entry instead of writing it")
+    facts = p.add_argument_group("the paper's facts, instead of looking the arXiv id up (needed for a DOI)")
+    facts.add_argument("--title", help="the full title")
+    facts.add_argument("--author", dest="authors", action="append", metavar="'FAMILY, GIVEN'",
+                       help="one author, in order; repeat for each")
+    facts.add_argument("--year", type=int, help="the year of the version cited")
+    facts.add_argument("--venue", help="the journal or proceedings")
+    facts.add_argument("--type", choices=get_args(EntryType), help="the BibTeX entry type (default: misc)")
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache of arXiv answers")
+    p.set_defaults(func=cmd_from_issue)
+
+    p = commands.add_parser("diff", help="what changed in the catalogue between two git refs, as Markdown")
+    p.add_argument("base", metavar="BASE", help="the git ref to compare with, e.g. origin/main")
+    p.add_argument("head", metavar="HEAD", nargs="?", default=None,
+                   help="the git ref to compare (default: the working tree, uncommitted files included)")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the Markdown to FILE instead of standard output")
+    p.add_argument("--no-bibtex", action="store_true", help="leave the BibTeX diff out")
+    p.set_defaults(func=cmd_diff)

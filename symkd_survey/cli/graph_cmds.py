@@ -1,0 +1,226 @@
+"""``symkd graph report|lineage|path|similar|missing``, ``symkd cite-fetch``, and the
+``symkd export graph`` subcommand (registered under ``export`` by :func:`register_export_graph`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from ..graph import (
+    EXPORT_FORMATS,
+    Relative,
+    bibliographic_coupling,
+    build_graph,
+    citation_path,
+    cocitation,
+    export_graph,
+    format_report,
+    graph_report,
+    lineage,
+    missing_works,
+    require_key,
+    vars_of,
+)
+from ..network import RetryableError
+from ..s2 import S2Client, plan_cite_fetch, write_updates
+from ..taxonomy import Taxonomy
+from ..validate import raise_on_errors, validate
+from ..yamlio import atomic_write
+from .common import repository
+
+
+def _graph(args: argparse.Namespace) -> tuple[nx.DiGraph, Taxonomy]:
+    """The graph of a catalogue that validates (errors are reported, as for ``symkd stats``)."""
+    result = validate(repository(args))
+    raise_on_errors(result)
+    return build_graph(result.catalogue, result.taxonomy), result.taxonomy
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text}")
+    return value
+
+
+def _dump(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    graph, taxonomy = _graph(args)
+    report = graph_report(graph, taxonomy, top=args.top, similar=5 if args.json else 0)  # text shows no similarity
+    if args.json:
+        _dump(report.to_json())
+    else:
+        print(format_report(report))
+    return 0
+
+
+def _relatives(title: str, relatives: list[Relative]) -> list[str]:
+    lines = [f"{title} ({len(relatives)}):"]
+    lines += [f"  {r.distance:>2}  {r.key} ({r.year}) {r.title}" for r in relatives] or ["  (none)"]
+    return lines
+
+
+def cmd_lineage(args: argparse.Namespace) -> int:
+    graph, _ = _graph(args)
+    found = lineage(graph, args.key, depth=args.depth)
+    if args.json:
+        _dump({"key": found.key, "ancestors": [vars_of(r) for r in found.ancestors],
+               "descendants": [vars_of(r) for r in found.descendants]})
+        return 0
+    node = graph.nodes[found.key]
+    lines = [f"{found.key} ({node['year']}) {node['title']}", ""]
+    lines += _relatives("ancestors: the works it builds on (distance in citations)", found.ancestors)
+    lines += ["", *_relatives("descendants: the works building on it", found.descendants)]
+    print("\n".join(lines))
+    return 0
+
+
+def cmd_path(args: argparse.Namespace) -> int:
+    graph, _ = _graph(args)
+    path = citation_path(graph, args.source, args.target)
+    if not path.found:
+        message = f"no citation path from {path.source} to {path.target}"
+        if path.reverse:
+            message += (f" (but {path.target} leads to {path.source} in {len(path.reverse) - 1} step(s): "
+                        f"try 'symkd graph path {path.target} {path.source}')")
+        print(message, file=sys.stderr)
+        return 1
+    steps = len(path.keys) - 1
+    print(f"{steps} citation step(s) from {path.source} to {path.target}:")
+    for index, key in enumerate(path.keys):
+        node = graph.nodes[key]
+        print(f"  {'cites ' if index else ''}{key} ({node['year']}) {node['title']}")
+    return 0
+
+
+def cmd_similar(args: argparse.Namespace) -> int:
+    graph, _ = _graph(args)
+    require_key(graph, args.key)
+    measure = cocitation if args.by == "cocitation" else bibliographic_coupling
+    found = measure(graph, top=args.top, keys=[args.key])[args.key]
+    if args.json:
+        _dump([vars_of(s) for s in found])
+        return 0
+    what = "cited together with" if args.by == "cocitation" else "sharing references with"
+    print(f"papers most often {what} {args.key}:")
+    for similar in found:
+        node = graph.nodes[similar.key]
+        print(f"  {similar.shared:>4}  {similar.score:.3f}  {similar.key} ({node['year']}) {node['title']}")
+    if not found:
+        print("  (none)")
+    return 0
+
+
+def cmd_missing(args: argparse.Namespace) -> int:
+    graph, _ = _graph(args)
+    found = missing_works(graph, min_citers=args.min_citers)
+    if args.json:
+        _dump([vars_of(w) for w in found])
+        return 0
+    if not found:
+        print(f"no work outside the catalogue is cited by {args.min_citers} or more catalogue papers")
+        return 0
+    print(f"{len(found)} works outside the catalogue cited by at least {args.min_citers} catalogue papers:")
+    for work in found:
+        print(f"  {len(work.citers):>4}  {work.reference}  (cited by {', '.join(work.citers)})")
+    return 0
+
+
+def _report_retry(attempt: int, exc: RetryableError, wait: float) -> None:
+    print(f"symkd: {exc}; retrying in {wait:.1f} s (retry {attempt})", file=sys.stderr)
+
+
+def cmd_cite_fetch(args: argparse.Namespace) -> int:
+    repo = repository(args)
+    client = S2Client.from_env(use_cache=not args.no_cache, on_retry=_report_retry)
+    plan = plan_cite_fetch(repo, args.keys, client)
+    for issue in plan.issues:
+        print(issue.format(), file=sys.stderr)
+    changed = plan.changed
+    cites = sum(len(u.added_cites) for u in changed)
+    references = sum(len(u.added_references) for u in changed)
+    if args.write:
+        for update in write_updates(changed):
+            print(f"updated {update.path}: +{len(update.added_cites)} cites, "
+                  f"+{len(update.added_references)} references")
+        print(f"{len(changed)} entries updated (+{cites} cites, +{references} references)", file=sys.stderr)
+    else:
+        for update in changed:
+            sys.stdout.write(update.diff())
+        print(f"{len(changed)} entries would change (+{cites} cites, +{references} references)"
+              + ("; run with --write to apply" if changed else ""), file=sys.stderr)
+    return 0
+
+
+def cmd_export_graph(args: argparse.Namespace) -> int:
+    graph, _ = _graph(args)
+    text = export_graph(graph, args.format)
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        atomic_write(Path(args.out), text)
+        print(f"wrote {args.out} ({graph.number_of_nodes()} papers, {graph.number_of_edges()} citations)",
+              file=sys.stderr)
+    return 0
+
+
+def register_export_graph(export_subparsers: Any) -> None:
+    """Add ``graph`` to the subcommands of ``symkd export`` (``export_subparsers`` is what
+    ``add_subparsers()`` returned for the ``export`` parser)."""
+    p = export_subparsers.add_parser("graph", help="the citation graph as GraphML, GEXF or node-link JSON")
+    p.add_argument("--format", choices=EXPORT_FORMATS, default="graphml",
+                   help="graphml and gexf (Gephi, networkx) or json (node-link, for the site); default graphml")
+    p.add_argument("--out", metavar="FILE", default=None, help="write to FILE (atomically) instead of standard output")
+    p.set_defaults(func=cmd_export_graph)
+
+
+def register(commands: Any) -> None:
+    graph = commands.add_parser("graph", help="analyse the citation graph of the catalogue")
+    sub = graph.add_subparsers(dest="graph_command", metavar="SUBCOMMAND", parser_class=type(graph))
+    sub.required = True
+
+    p = sub.add_parser("report", help="most cited works, PageRank, foundational works, flow matrices, components")
+    p.add_argument("--top", type=_positive, default=10, metavar="N", help="list N works per ranking (default 10)")
+    p.add_argument("--json", action="store_true", help="print every analysis as JSON")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("lineage", help="the works a paper builds on, and the works building on it")
+    p.add_argument("key", metavar="KEY")
+    p.add_argument("--depth", type=_positive, default=None, metavar="N", help="at most N citations away")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_lineage)
+
+    p = sub.add_parser("path", help="the shortest chain of citations from paper A to paper B")
+    p.add_argument("source", metavar="A")
+    p.add_argument("target", metavar="B")
+    p.set_defaults(func=cmd_path)
+
+    p = sub.add_parser("similar", help="papers co-cited with a paper, or sharing its references")
+    p.add_argument("key", metavar="KEY")
+    p.add_argument("--by", choices=("cocitation", "coupling"), default="cocitation",
+                   help="cocitation (cited together) or coupling (shared references); default cocitation")
+    p.add_argument("--top", type=_positive, default=10, metavar="N", help="at most N papers (default 10)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_similar)
+
+    p = sub.add_parser("missing", help="works outside the catalogue that its papers cite most (from 'references')")
+    p.add_argument("--min-citers", type=_positive, default=2, metavar="K",
+                   help="only works cited by at least K catalogue papers (default 2)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_missing)
+
+    p = commands.add_parser("cite-fetch", help="fill cites and references from the Semantic Scholar Graph API")
+    p.add_argument("keys", nargs="*", metavar="KEY", help="entries to update (default: all)")
+    p.add_argument("--write", action="store_true", help="write the changes (default: print a diff)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="neither read nor write the answer cache (ask the API again)")
+    p.set_defaults(func=cmd_cite_fetch)

@@ -1,0 +1,39 @@
+"""The MkDocs hook: hands the generated pages to MkDocs. All generation is in :mod:`.site`.
+
+Listed under ``hooks:`` in ``mkdocs.yml``, so that ``mkdocs build`` and ``mkdocs serve``
+(which rebuilds when a watched catalogue file changes) work as well as ``symkd build``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+# MkDocs loads this file by path; make the package importable from a source checkout too.
+_ROOT = Path(__file__).resolve().parent.parent
+if str(_ROOT) not in sys.path:  # pragma: no cover - depends on how mkdocs was started
+    sys.path.insert(0, str(_ROOT))
+
+from symkd_survey.catalogue import Repository  # noqa: E402
+from symkd_survey.issues import SymkdError  # noqa: E402
+from symkd_survey.site import GENERATED_OUT_OF_NAV, generate_site  # noqa: E402
+
+
+def on_files(files: Files, config: Any) -> Files:
+    repo = Repository(Path(config.config_file_path).resolve().parent)
+    try:
+        generated = generate_site(repo, site_url=config.site_url)
+    except SymkdError as exc:
+        raise PluginError("the catalogue has errors; the site was not built:\n" +
+                          "\n".join(issue.format() for issue in exc.issues)) from None
+    for path, content in generated.items():
+        existing = files.get_file_from_path(path)
+        if existing is not None:
+            files.remove(existing)
+        inclusion = InclusionLevel.NOT_IN_NAV if path.startswith(GENERATED_OUT_OF_NAV) else InclusionLevel.UNDEFINED
+        files.append(File.generated(config, path, content=content, inclusion=inclusion))
+    return files

@@ -1,0 +1,494 @@
+"""Site generation: the catalogue as pages, independent of MkDocs.
+
+:func:`generate_site` turns a validated catalogue into a mapping ``{path: content}`` of
+Markdown pages and static files (data for the client-side table and graph, downloads, the
+Atom feed). The MkDocs hook (:mod:`symkd_survey.mkdocs_hook`) only hands these to MkDocs;
+:func:`write_generated` writes them to a folder for any other static-site tool.
+
+Safety: every page body is one raw-HTML block rendered by jinja2 with autoescaping, so no
+catalogue string is ever interpreted as Markdown or HTML; front-matter titles are
+HTML-escaped because MkDocs' theme inserts them unescaped; links are built only from
+validated identifiers or checked ``http(s)`` URLs. Generated paths come from validated
+keys and taxonomy ids, never from free text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import posixpath
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import quote
+from xml.etree import ElementTree as ET
+
+import jinja2
+
+from .catalogue import Catalogue, LoadedEntry, Repository
+from .ids import is_safe_url
+from .issues import SymkdError
+from .model import Entry
+from .taxonomy import FACETS, Taxonomy
+from .validate import validate
+
+Content = str | bytes
+GeneratedSite = dict[str, Content]
+
+SITE_TITLE = "symkd-survey"
+NEWEST = 10
+FEED_SIZE = 30
+METHOD_COLOURS = {"direct": "#1f77b4", "multilevel": "#ff7f0e", "reinforcement-learning": "#2ca02c"}
+OTHER_COLOUR = "#7f7f7f"
+GENERATED_OUT_OF_NAV = ("papers/", "taxonomy/")  # one page per paper or value: never in the navigation
+
+
+# --------------------------------------------------------------------------- small pure helpers
+
+def paper_page(key: str) -> str:
+    """The page of a paper.
+
+    >>> paper_page("west2022symbolic")
+    'papers/west2022symbolic.md'
+    """
+    return f"papers/{key}.md"
+
+
+def node_page(facet: str, node_id: str) -> str:
+    return f"taxonomy/{facet}/{node_id}.md"
+
+
+def page_url(page: str) -> str:
+    """The URL of a page relative to the site root (``use_directory_urls: false``).
+
+    >>> page_url("papers/x.md"), page_url("index.md")
+    ('papers/x.html', 'index.html')
+    """
+    return page[:-3] + ".html" if page.endswith(".md") else page
+
+
+def relative(from_page: str, target: str) -> str:
+    """A link from one generated file to another, relative, so the site works anywhere.
+
+    >>> relative("papers/a.md", "taxonomy/method/direct.md")
+    '../taxonomy/method/direct.html'
+    >>> relative("index.md", "papers.md")
+    'papers.html'
+    >>> relative("papers/a.md", "papers.md") + "?method=direct"
+    '../papers.html?method=direct'
+    """
+    start = posixpath.dirname(from_page) or "."
+    return posixpath.relpath(page_url(target), start)
+
+
+def display_name(author: str) -> str:
+    """'Family, Given' as 'Given Family'; a corporate name unchanged.
+
+    >>> display_name("Le Bras, Ronan"), display_name("OpenAI")
+    ('Ronan Le Bras', 'OpenAI')
+    """
+    family, sep, given = author.partition(",")
+    return f"{given.strip()} {family.strip()}" if sep else author
+
+
+def identifier_links(entry: Entry) -> list[tuple[str, str, str]]:
+    """(label, value, URL) for each identifier; URLs built only from validated ids."""
+    ids = entry.ids
+    links: list[tuple[str, str, str]] = []
+    if ids.arxiv:
+        links.append(("arXiv", ids.arxiv, f"https://arxiv.org/abs/{quote(ids.arxiv, safe='/.')}"))
+    if ids.doi:
+        links.append(("DOI", ids.doi, f"https://doi.org/{quote(ids.doi, safe='/.;()-_')}"))
+    if ids.acl:
+        links.append(("ACL Anthology", ids.acl, f"https://aclanthology.org/{quote(ids.acl, safe='.-')}/"))
+    if ids.openreview:
+        forum = quote(ids.openreview, safe="-_")
+        links.append(("OpenReview", ids.openreview, f"https://openreview.net/forum?id={forum}"))
+    return links
+
+
+def external_links(entry: Entry) -> list[tuple[str, str]]:
+    """(label, URL) of the entry's own links; anything not http(s) is dropped (defence in depth)."""
+    names = {"url": "Paper", "pdf": "PDF", "code": "Code", "data": "Data", "project": "Project page"}
+    return [(names[name], value) for name, value in entry.links.model_dump().items()
+            if value is not None and is_safe_url(value)]
+
+
+def safe_json(data: Any, indent: int | None = None) -> str:
+    """JSON with ``<``, ``>`` and ``&`` escaped, so that no data file holds live markup even
+    if a browser or a careless consumer ever treats it as HTML.
+
+    >>> safe_json({"t": "</script>"})
+    '{"t":"\\\\u003c/script\\\\u003e"}'
+    """
+    separators = (",", ":") if indent is None else (",", ": ")
+    text = json.dumps(data, ensure_ascii=False, indent=indent, separators=separators)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def front_matter(title: str) -> str:
+    """MkDocs front matter: MkDocs' theme inserts the title unescaped, so it is escaped here."""
+    return "---\ntitle: " + json.dumps(html.escape(title), ensure_ascii=False) + "\n---\n\n"
+
+
+# --------------------------------------------------------------------------- the model of the site
+
+@dataclass(slots=True)
+class SiteModel:
+    """Everything the pages need, computed once per build (linear in the catalogue)."""
+
+    repo: Repository
+    taxonomy: Taxonomy
+    catalogue: Catalogue
+    entries: dict[str, Entry]
+    cited_by: dict[str, list[str]]
+    graph: Any  # networkx.DiGraph of the catalogue (symkd_survey.graph.build_graph)
+    similar: dict[str, list[str]]
+    bibtex: dict[str, str]
+    biblatex: dict[str, str]
+    csl: dict[str, dict[str, Any]]
+    labels: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # key -> facet -> ids
+
+    def ordered_keys(self) -> list[str]:
+        """Newest year first, then by key."""
+        return sorted(self.entries, key=lambda k: (-self.entries[k].year, k))
+
+
+def _similar(graph: Any, top: int = 5) -> dict[str, list[str]]:
+    """Co-citation and bibliographic-coupling neighbours of each paper, best first
+    (:mod:`symkd_survey.graph` computes both through shared neighbours, not all pairs)."""
+    from .graph import bibliographic_coupling, cocitation
+
+    merged: dict[str, Counter[str]] = defaultdict(Counter)
+    for table in (cocitation(graph, top=top), bibliographic_coupling(graph, top=top)):
+        for key, similar in table.items():
+            for item in similar:
+                merged[key][item.key] += item.shared
+    return {key: [k for k, _ in sorted(merged[key].items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
+            for key in graph.nodes}
+
+
+def build_model(repo: Repository, *, bibtex: Callable[[Catalogue], dict[str, str]] | None = None,
+                biblatex: Callable[[Catalogue], dict[str, str]] | None = None,
+                csl: Callable[[Catalogue], dict[str, dict[str, Any]]] | None = None) -> SiteModel:
+    """Validate, then gather what the pages need. Refuses to build on any error."""
+    result = validate(repo)
+    if result.errors:
+        raise SymkdError(result.errors)
+    catalogue, taxonomy = result.catalogue, result.taxonomy
+    entries = {item.key: item.entry for item in catalogue}
+    cited_by: dict[str, list[str]] = {key: [] for key in entries}
+    for key, entry in entries.items():
+        for cited in dict.fromkeys(entry.cites):
+            if cited in cited_by and cited != key:
+                cited_by[cited].append(key)
+    from .graph import build_graph
+
+    graph = build_graph(catalogue, taxonomy)
+    labels = {key: {facet: taxonomy.canonical(facet, getattr(entry.taxonomy, facet)) for facet in FACETS}
+              for key, entry in entries.items()}
+    if bibtex is None or biblatex is None or csl is None:
+        exports = _exporters()
+        bibtex, biblatex, csl = bibtex or exports["bibtex"], biblatex or exports["biblatex"], csl or exports["csl"]
+    return SiteModel(
+        repo=repo, taxonomy=taxonomy, catalogue=catalogue, entries=entries, cited_by=cited_by,
+        graph=graph, similar=_similar(graph), bibtex=bibtex(catalogue), biblatex=biblatex(catalogue),
+        csl=csl(catalogue), labels=labels,
+    )
+
+
+def _exporters() -> dict[str, Callable[[Catalogue], Any]]:
+    from .bibtex import entry_snippet
+    from .csl import to_csl
+
+    def snippets(catalogue: Catalogue, dialect: Literal["bibtex", "biblatex"]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for item in catalogue:
+            try:
+                out[item.key] = entry_snippet(item, dialect)
+            except SymkdError as exc:  # e.g. CJK text has no LaTeX form: say so on the page
+                out[item.key] = f"% {dialect} export not possible: {exc.issues[0].message}\n"
+        return out
+
+    return {
+        "bibtex": lambda c: snippets(c, "bibtex"),
+        "biblatex": lambda c: snippets(c, "biblatex"),
+        "csl": lambda c: {item.key: to_csl(item.key, item.entry) for item in c},
+    }
+
+
+# --------------------------------------------------------------------------- rendering
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("symkd_survey", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["name"] = display_name
+    return env
+
+
+def _render(template: str, page: str, title: str, **context: Any) -> str:
+    body = _environment().get_template(template).render(
+        page=page, link=lambda target: relative(page, target), **context)
+    # One raw-HTML block: Markdown must not see blank lines inside it.
+    lines = [line.rstrip() for line in body.splitlines() if line.strip()]
+    return front_matter(title) + '<div class="symkd" markdown="0">\n' + "\n".join(lines) + "\n</div>\n"
+
+
+def _paper_card(model: SiteModel, key: str) -> dict[str, Any]:
+    entry = model.entries[key]
+    return {"key": key, "title": entry.title, "year": entry.year, "authors": entry.authors,
+            "page": paper_page(key), "verified": entry.verified}
+
+
+def _facet_values(model: SiteModel, key: str) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    out = []
+    for facet in FACETS:
+        nodes = []
+        for node_id in model.labels[key][facet]:
+            node = model.taxonomy.node(facet, node_id)
+            if node is not None:
+                nodes.append((node.id, node.label, node_page(facet, node.id)))
+        if nodes:
+            out.append((model.taxonomy.facets[facet].label, nodes))
+    return out
+
+
+def render_paper(model: SiteModel, key: str) -> str:
+    entry = model.entries[key]
+    page = paper_page(key)
+    return _render(
+        "paper.html", page, entry.title,
+        key=key, entry=entry, facets=_facet_values(model, key),
+        identifiers=identifier_links(entry), links=external_links(entry),
+        cites=[_paper_card(model, k) for k in dict.fromkeys(entry.cites) if k in model.entries],
+        cited_by=[_paper_card(model, k) for k in sorted(model.cited_by[key],
+                                                        key=lambda k: (-model.entries[k].year, k))],
+        similar=[_paper_card(model, k) for k in model.similar.get(key, [])],
+        bibtex=model.bibtex.get(key, ""),
+    )
+
+
+def render_node(model: SiteModel, facet: str, node_id: str) -> str:
+    node = model.taxonomy.node(facet, node_id)
+    assert node is not None
+    keys = [k for k in model.ordered_keys() if node_id in model.labels[k][facet]]
+    page = node_page(facet, node_id)
+    return _render("node.html", page, node.label, facet=facet, facet_label=model.taxonomy.facets[facet].label,
+                   node=node, papers=[_paper_card(model, k) for k in keys])
+
+
+def _row(model: SiteModel, key: str) -> dict[str, Any]:
+    entry = model.entries[key]
+    labels = model.labels[key]
+    return {"key": key, "title": entry.title, "year": entry.year, "authors": entry.authors,
+            "venue": entry.venue or entry.note or "", "page": paper_page(key), "source": entry.source,
+            "cited_by": len(model.cited_by[key]),
+            **{facet: labels[facet] for facet in FACETS}}
+
+
+def render_papers(model: SiteModel) -> str:
+    page = "papers.md"
+    years = sorted({e.year for e in model.entries.values()})
+    facets = [(facet, model.taxonomy.facets[facet].label,
+               [(n.id, n.label) for n in model.taxonomy.facets[facet].nodes]) for facet in FACETS]
+    return _render("papers.html", page, "All papers", rows=[_row(model, k) for k in model.ordered_keys()],
+                   facets=facets, years=years)
+
+
+def render_coverage(model: SiteModel) -> str:
+    methods = model.taxonomy.facets["method"].nodes
+    applications = model.taxonomy.facets["application"].nodes
+    counts: Counter[tuple[str, str]] = Counter()
+    for key in model.entries:
+        for m in model.labels[key]["method"]:
+            for a in model.labels[key]["application"]:
+                counts[(m, a)] += 1
+    return _render("coverage.html", "coverage.md", "Coverage", methods=methods, applications=applications,
+                   counts=counts)
+
+
+def render_timeline(model: SiteModel) -> str:
+    by_year: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for key in model.ordered_keys():
+        by_year[model.entries[key].year].append(_paper_card(model, key))
+    return _render("timeline.html", "timeline.md", "Timeline", years=sorted(by_year.items(), reverse=True))
+
+
+def render_problems(model: SiteModel) -> str:
+    sections = []
+    for facet in ("opportunity", "challenge"):
+        nodes = []
+        for node in model.taxonomy.facets[facet].nodes:
+            keys = [k for k in model.ordered_keys() if node.id in model.labels[k][facet]]
+            nodes.append((node, node_page(facet, node.id), [_paper_card(model, k) for k in keys]))
+        sections.append((model.taxonomy.facets[facet].label, model.taxonomy.facets[facet].survey_section, nodes))
+    return _render("problems.html", "problems.md", "Opportunities and challenges", sections=sections)
+
+
+def render_corrections(model: SiteModel) -> str:
+    rows: list[tuple[int | None, dict[str, Any], Any]] = []
+    for key, entry in model.entries.items():
+        if entry.survey is not None:
+            rows.extend((entry.survey.ref, _paper_card(model, key), erratum) for erratum in entry.survey.errata)
+    rows.sort(key=lambda row: (row[0] or 0, row[1]["key"]))
+    unverified = [_paper_card(model, k) for k in sorted(model.entries) if not model.entries[k].verified]
+    return _render("corrections.html", "corrections.md", "Corrections to the survey's references", rows=rows,
+                   unverified=unverified)
+
+
+def render_taxonomy_index(model: SiteModel) -> str:
+    facets = []
+    for facet in FACETS:
+        nodes = [(n, node_page(facet, n.id), sum(1 for k in model.entries if n.id in model.labels[k][facet]))
+                 for n in model.taxonomy.facets[facet].nodes]
+        facets.append((model.taxonomy.facets[facet], nodes))
+    return _render("taxonomy.html", "taxonomy.md", "Taxonomy", facets=facets)
+
+
+def render_home(model: SiteModel) -> str:
+    newest = sorted(model.entries, key=lambda k: (model.entries[k].added, k), reverse=True)[:NEWEST]
+    sources = Counter(e.source for e in model.entries.values())
+    methods = [(n, node_page("method", n.id), sum(1 for k in model.entries if n.id in model.labels[k]["method"]))
+               for n in model.taxonomy.facets["method"].nodes]
+    edges = sum(len(v) for v in model.cited_by.values())
+    years = [e.year for e in model.entries.values()]
+    return _render("home.html", "index.md", SITE_TITLE, papers=len(model.entries), sources=sources, edges=edges,
+                   methods=methods, newest=[_paper_card(model, k) for k in newest],
+                   first_year=min(years, default=0), last_year=max(years, default=0))
+
+
+def render_graph_page(model: SiteModel) -> str:
+    methods = [(n.id, n.label, METHOD_COLOURS.get(n.id, OTHER_COLOUR)) for n in model.taxonomy.facets["method"].nodes]
+    return _render("graph.html", "graph.md", "Citation graph", methods=methods, other_colour=OTHER_COLOUR)
+
+
+def render_downloads(model: SiteModel) -> str:
+    return _render("downloads.html", "downloads.md", "Downloads", papers=len(model.entries))
+
+
+def graph_json(model: SiteModel) -> dict[str, Any]:
+    """Nodes and links for the interactive graph, laid out by year (x) and method lane (y).
+
+    The layout is computed here, deterministically and in linear time, so the browser only
+    draws: x is the year, y the lane of the paper's first method, spread within a year by
+    citations received.
+    """
+    lanes = [*model.taxonomy.node_ids("method"), ""]
+    groups: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for key in model.entries:
+        method = next(iter(model.labels[key]["method"]), "")
+        groups[(model.entries[key].year, method)].append(key)
+    nodes = []
+    for (year, method), keys in sorted(groups.items()):
+        keys.sort(key=lambda k: (-len(model.cited_by[k]), k))
+        lane = lanes.index(method)
+        for index, key in enumerate(keys):
+            offset = (index + 1) // 2 * (1 if index % 2 else -1)
+            nodes.append({
+                "key": key, "title": model.entries[key].title, "year": year, "method": method,
+                "application": model.labels[key]["application"], "cited_by": len(model.cited_by[key]),
+                "x": year * 100.0 + (index % 7) * 9.0, "y": lane * 400.0 + offset * 14.0,
+                "url": page_url(paper_page(key)),
+            })
+    links = [{"source": key, "target": cited} for key, entry in sorted(model.entries.items())
+             for cited in dict.fromkeys(entry.cites) if cited in model.entries and cited != key]
+    return {"nodes": nodes, "links": links, "lanes": lanes,
+            "colours": {**METHOD_COLOURS, "": OTHER_COLOUR}}
+
+
+def table_json(model: SiteModel) -> dict[str, str]:
+    """Each paper's BibTeX, for downloading the filtered table as one file."""
+    return {key: model.bibtex.get(key, "") for key in sorted(model.entries)}
+
+
+def atom_feed(model: SiteModel, site_url: str | None) -> bytes:
+    """The newest additions as an Atom feed (XML built by ElementTree: always well-formed)."""
+    ns = "http://www.w3.org/2005/Atom"
+    ET.register_namespace("", ns)
+    feed = ET.Element(f"{{{ns}}}feed")
+    base = (site_url or "").rstrip("/") + "/" if site_url else ""
+    ET.SubElement(feed, f"{{{ns}}}title").text = f"{SITE_TITLE}: recent additions"
+    ET.SubElement(feed, f"{{{ns}}}id").text = base + "feed.xml" if base else "urn:symkd-survey:feed"
+    newest = sorted(model.entries, key=lambda k: (model.entries[k].added, k), reverse=True)[:FEED_SIZE]
+    updated = max((model.entries[k].added for k in newest), default=dt.date(2024, 1, 1))
+    ET.SubElement(feed, f"{{{ns}}}updated").text = f"{updated.isoformat()}T00:00:00Z"
+    author = ET.SubElement(feed, f"{{{ns}}}author")
+    ET.SubElement(author, f"{{{ns}}}name").text = "symkd-survey contributors"
+    for key in newest:
+        entry = model.entries[key]
+        item = ET.SubElement(feed, f"{{{ns}}}entry")
+        ET.SubElement(item, f"{{{ns}}}title").text = entry.title
+        ET.SubElement(item, f"{{{ns}}}id").text = f"urn:symkd-survey:{key}"
+        ET.SubElement(item, f"{{{ns}}}updated").text = f"{entry.added.isoformat()}T00:00:00Z"
+        link = ET.SubElement(item, f"{{{ns}}}link")
+        link.set("href", base + page_url(paper_page(key)) if base else page_url(paper_page(key)))
+        summary = entry.summary or ", ".join(display_name(a) for a in entry.authors[:3])
+        ET.SubElement(item, f"{{{ns}}}summary").text = f"{summary} ({entry.year})"
+    text: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return text
+
+
+def generate_site(repo: Repository, *, site_url: str | None = None) -> GeneratedSite:
+    """Every generated page and file of the site, keyed by its path in the docs folder."""
+    model = build_model(repo)
+    files: GeneratedSite = {
+        "index.md": render_home(model),
+        "papers.md": render_papers(model),
+        "coverage.md": render_coverage(model),
+        "timeline.md": render_timeline(model),
+        "problems.md": render_problems(model),
+        "corrections.md": render_corrections(model),
+        "taxonomy.md": render_taxonomy_index(model),
+        "graph.md": render_graph_page(model),
+        "downloads.md": render_downloads(model),
+        "assets/data/graph.json": safe_json(graph_json(model)),
+        "assets/data/bibtex.json": safe_json(table_json(model)),
+        "feed.xml": atom_feed(model, site_url),
+        "downloads/symkd-survey.bib": "".join(model.bibtex[k] + "\n" for k in sorted(model.bibtex)),
+        "downloads/symkd-survey-biblatex.bib": "".join(model.biblatex[k] + "\n" for k in sorted(model.biblatex)),
+        "downloads/symkd-survey.csl.json": safe_json([model.csl[k] for k in sorted(model.csl)], indent=1),
+    }
+    for key in model.entries:
+        files[paper_page(key)] = render_paper(model, key)
+        files[f"papers/{key}.bib"] = model.bibtex.get(key, "")
+        files[f"papers/{key}.json"] = safe_json([model.csl[key]] if key in model.csl else [], indent=1)
+    for facet in FACETS:
+        for node_id in model.taxonomy.node_ids(facet):
+            files[node_page(facet, node_id)] = render_node(model, facet, node_id)
+    files.update(graph_downloads(model))
+    return files
+
+
+def graph_downloads(model: SiteModel) -> GeneratedSite:
+    from .graph import export_graph
+
+    return {"downloads/symkd-survey.graphml": export_graph(model.graph, "graphml")}
+
+
+def write_generated(files: GeneratedSite, folder: Path) -> None:
+    """Write generated files under ``folder`` (for tools other than MkDocs)."""
+    for path, content in files.items():
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+
+
+def generated_keys(files: Iterable[str]) -> list[str]:
+    return sorted(p[len("papers/"):-3] for p in files if p.startswith("papers/") and p.endswith(".md"))
+
+
+__all__ = ["LoadedEntry", "generate_site", "write_generated"]

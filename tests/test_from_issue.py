@@ -1,0 +1,356 @@
+"""``symkd from-issue``: submitted form bodies, well-formed and hostile, into catalogue entries.
+
+The hostile bodies live in ``tests/data/issue_forms/hostile/``, each next to a ``.expect`` file
+with the exact issue lines it must produce (``BODY`` standing for the file's path). Every
+test runs on a small repository of its own (the real taxonomy and two real entries), so that
+it does not depend on what else the catalogue holds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from pytest_httpserver import HTTPServer
+
+from symkd_survey import from_issue as fi
+from symkd_survey.catalogue import Repository
+from symkd_survey.issues import SymkdError
+
+from .arxiv_support import FakeArxiv, Reply, fake_arxiv_server, threaded_server
+from .conftest import DATA, REPO_ROOT
+
+Run = Callable[..., tuple[int, str, str]]
+FORMS = DATA / "issue_forms"
+HOSTILE = sorted((FORMS / "hostile").glob("*.md"))
+TODAY = dt.date.today().isoformat()
+FACTS = ("--title", "Symbolic Chain-of-Thought Distillation: Small Models Can Also \"Think\" Step-by-Step",
+         "--author", "Li, Liunian Harold", "--author", "Hessel, Jack", "--author", "Yu, Youngjae",
+         "--author", "Ren, Xiang", "--author", "Chang, Kai-Wei", "--author", "Choi, Yejin",
+         "--year", "2023", "--type", "inproceedings",
+         "--venue", "Proceedings of the 61st Annual Meeting of the Association for Computational Linguistics")
+
+
+@pytest.fixture
+def mini_repo(tmp_path: Path) -> Repository:
+    """The real taxonomy and two real entries."""
+    root = tmp_path / "repo"
+    (root / "catalogue").mkdir(parents=True)
+    shutil.copy(REPO_ROOT / "taxonomy.yaml", root / "taxonomy.yaml")
+    for key in ("west2022symbolic", "hsieh2023distilling"):
+        shutil.copy(REPO_ROOT / "catalogue" / f"{key}.yaml", root / "catalogue" / f"{key}.yaml")
+    return Repository(root)
+
+
+def _files(repo: Repository) -> dict[str, bytes]:
+    return {f.name: f.read_bytes() for f in sorted(repo.catalogue_dir.iterdir())}
+
+
+def _body(tmp_path: Path, text: str, name: str = "issue.md") -> Path:
+    file = tmp_path / name
+    file.write_text(text, encoding="utf-8")
+    return file
+
+
+def _well_formed(**changes: str) -> str:
+    text = (FORMS / "good" / "dropdowns.md").read_text()
+    for old, new in changes.items():
+        text = text.replace(old, new)
+    return text
+
+
+# --------------------------------------------------------------------------- well-formed
+
+
+def test_a_form_becomes_a_valid_entry_with_one_command(mini_repo: Repository, run_cli: Run) -> None:
+    body = FORMS / "good" / "dropdowns.md"
+    status, out, err = run_cli("--root", mini_repo.root, "from-issue", body, *FACTS)
+    assert (status, err) == (0, "")
+    assert out == "added catalogue/li2023symbolic.yaml (arXiv 2306.14050)\n"
+    written = (mini_repo.catalogue_dir / "li2023symbolic.yaml").read_text()
+    assert written == f"""\
+title: "Symbolic Chain-of-Thought Distillation: Small Models Can Also \\"Think\\" Step-by-Step"
+authors:
+  - "Li, Liunian Harold"
+  - "Hessel, Jack"
+  - "Yu, Youngjae"
+  - "Ren, Xiang"
+  - "Chang, Kai-Wei"
+  - "Choi, Yejin"
+year: 2023
+type: inproceedings
+venue: "Proceedings of the 61st Annual Meeting of the Association for Computational Linguistics"
+ids: {{arxiv: "2306.14050"}}
+links: {{code: "https://github.com/example/cot-distillation"}}
+taxonomy:
+  method: [direct]
+  application: [commonsense, task-specific-models]
+  area: [reasoning]
+  opportunity: []
+  challenge: []
+summary: "Fine-tunes small OPT models on many chain-of-thought rationales sampled from GPT-3, so that they \
+explain and answer commonsense questions."
+source: curated
+added: "{TODAY}"
+"""
+    status, out, err = run_cli("--root", mini_repo.root, "validate", "--strict", "catalogue/li2023symbolic.yaml")
+    assert status == 0, err
+    status, out, _ = run_cli("--root", mini_repo.root, "format", "--check", "catalogue/li2023symbolic.yaml")
+    assert status == 0
+
+
+def test_checkbox_lists_and_no_response(mini_repo: Repository) -> None:
+    text = (FORMS / "good" / "checkboxes.md").read_text()
+    request = fi.parse_issue_body(text, "issue.md", mini_repo.load_taxonomy())
+    assert request == fi.PaperRequest("issue.md", "2306.14050", None, ("direct",),
+                                      ("commonsense", "task-specific-models"), (), request.summary, None, 3)
+
+
+def test_windows_line_ends_and_odd_spaces_are_normalised(mini_repo: Repository, tmp_path: Path) -> None:
+    text = _well_formed(**{"small OPT models": "small\u00a0OPT   models"}).replace("\n", "\r\n")
+    file = tmp_path / "crlf.md"
+    file.write_bytes(text.encode())
+    body = fi.read_issue_body(file, "crlf.md")
+    request = fi.parse_issue_body(body, "crlf.md", mini_repo.load_taxonomy())
+    assert request.summary.startswith("Fine-tunes small OPT models on many")
+    assert request.methods == ("direct",) and request.code == "https://github.com/example/cot-distillation"
+    assert fi.parse_issue_body(text, "crlf.md", mini_repo.load_taxonomy()) == request
+
+
+def test_identifier_spellings(mini_repo: Repository) -> None:
+    taxonomy = mini_repo.load_taxonomy()
+    for spelling, arxiv, doi in [
+        ("arXiv:2306.14050v2", "2306.14050", None),
+        ("https://arxiv.org/abs/2306.14050", "2306.14050", None),
+        ("https://doi.org/10.48550/arXiv.2306.14050", "2306.14050", None),
+        ("https://doi.org/10.18653/V1/2023.ACL-LONG.150", None, "10.18653/v1/2023.acl-long.150"),
+        ("doi:10.1007/978-3-030-58452-8_13", None, "10.1007/978-3-030-58452-8_13"),
+    ]:
+        request = fi.parse_issue_body(_well_formed(**{"\n2306.14050\n": f"\n{spelling}\n"}), "i.md", taxonomy)
+        assert (request.arxiv, request.doi) == (arxiv, doi), spelling
+
+
+def test_a_doi_needs_the_facts_given(mini_repo: Repository, run_cli: Run) -> None:
+    body = FORMS / "good" / "doi.md"
+    status, out, err = run_cli("--root", mini_repo.root, "from-issue", body)
+    assert status == 1 and out == ""
+    assert err == f"{body}:3: [metadata] DOI 10.18653/v1/2023.acl-long.150 cannot be looked up: only arXiv ids " \
+        "can (give the facts: --title, --author (once per author) and --year)\n"
+    assert _files(mini_repo).keys() == {"hsieh2023distilling.yaml", "west2022symbolic.yaml"}
+    status, out, err = run_cli("--root", mini_repo.root, "from-issue", body, *FACTS)
+    assert status == 0 and out == "added catalogue/li2023symbolic.yaml (DOI 10.18653/v1/2023.acl-long.150)\n"
+    written = (mini_repo.catalogue_dir / "li2023symbolic.yaml").read_text()
+    assert 'ids: {doi: "10.18653/v1/2023.acl-long.150"}' in written
+
+
+def test_facts_must_come_together(mini_repo: Repository, run_cli: Run) -> None:
+    status, _, err = run_cli("--root", mini_repo.root, "from-issue", FORMS / "good" / "doi.md", "--title", "X")
+    assert status == 1
+    assert err == "symkd from-issue:0: [args] --author, --year missing " \
+        "(give --title, --author (once per author) and --year together)\n"
+
+
+def test_dry_run_writes_nothing(mini_repo: Repository, run_cli: Run) -> None:
+    before = _files(mini_repo)
+    status, out, err = run_cli("--root", mini_repo.root, "from-issue", FORMS / "good" / "dropdowns.md", "--dry-run",
+                               *FACTS)
+    assert status == 0
+    assert out.startswith("# ==> catalogue/li2023symbolic.yaml (dry run: not written) <==\ntitle: ")
+    assert err == "arXiv 2306.14050 would be added as 'li2023symbolic'; nothing was written\n"
+    assert _files(mini_repo) == before
+
+
+# --------------------------------------------------------------------------- the arXiv lookup
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[HTTPServer]:
+    yield from threaded_server()
+
+
+@pytest.fixture
+def fake(server: HTTPServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeArxiv]:
+    yield from fake_arxiv_server(server, monkeypatch, tmp_path)
+
+
+def test_the_arxiv_record_gives_the_facts(mini_repo: Repository, run_cli: Run, fake: FakeArxiv,
+                                         tmp_path: Path) -> None:
+    fake.serve("hep-th/9711200", Reply("old_style.xml"))
+    body = _body(tmp_path, _well_formed(**{"\n2306.14050\n": "\narXiv:hep-th/9711200v3\n",
+                                           "https://github.com/example/cot-distillation": "_No response_"}))
+    status, out, err = run_cli("--root", mini_repo.root, "from-issue", body)
+    assert (status, err) == (0, "")
+    assert out == "added catalogue/maldacena1997large.yaml (arXiv hep-th/9711200)\n"
+    written = (mini_repo.catalogue_dir / "maldacena1997large.yaml").read_text()
+    assert written.startswith('title: "The Large N Limit of Superconformal Field Theories and Supergravity"\n'
+                              'authors:\n  - "Maldacena, Juan M."\nyear: 1997\ntype: misc\n')
+    assert 'ids: {arxiv: "hep-th/9711200", doi: "10.1023/a:1026654312961"}' in written
+    assert fake.requests == ["hep-th/9711200"]
+
+
+def test_an_id_arxiv_does_not_know(mini_repo: Repository, run_cli: Run, fake: FakeArxiv, tmp_path: Path) -> None:
+    fake.serve("2410.99999", Reply("nonexistent.xml"))
+    body = _body(tmp_path, _well_formed(**{"\n2306.14050\n": "\n2410.99999\n"}))
+    status, _, err = run_cli("--root", mini_repo.root, "from-issue", body)
+    assert status == 1
+    assert err == f"{body}:3: [metadata] arXiv has no paper with id 2410.99999 " \
+        "(check the id: https://arxiv.org/abs/2410.99999)\n"
+
+
+def test_a_known_paper_is_refused_before_any_request(mini_repo: Repository, run_cli: Run, fake: FakeArxiv,
+                                                     tmp_path: Path) -> None:
+    body = _body(tmp_path, _well_formed(**{"\n2306.14050\n": "\nhttps://arxiv.org/pdf/2110.07178v1.pdf\n"}))
+    status, _, err = run_cli("--root", mini_repo.root, "from-issue", body)
+    assert status == 1
+    assert err == f"{body}:3: [duplicate] arXiv 2110.07178 is already in the catalogue as 'west2022symbolic' " \
+        "(catalogue/west2022symbolic.yaml) (close the issue, or edit that entry)\n"
+    assert fake.requests == []
+
+
+# --------------------------------------------------------------------------- keys and checks
+
+
+def test_a_taken_key_gets_a_suffix(mini_repo: Repository, tmp_path: Path) -> None:
+    west = (mini_repo.catalogue_dir / "west2022symbolic.yaml").read_bytes()
+    facts = fi.Metadata("Symbolic Distillation Revisited", ("West, Peter",), 2022)
+    plan = fi.from_issue(mini_repo, (FORMS / "good" / "dropdowns.md").read_text(), "issue.md",
+                         fi.fixed_metadata(facts), today=dt.date(2026, 11, 30))
+    assert plan.key == "west2022symbolic-2"
+    assert (mini_repo.catalogue_dir / "west2022symbolic-2.yaml").read_text().endswith('added: "2026-11-30"\n')
+    assert (mini_repo.catalogue_dir / "west2022symbolic.yaml").read_bytes() == west
+
+
+def test_the_checks_of_validate_run_on_the_new_entry(mini_repo: Repository, run_cli: Run) -> None:
+    """The same title as an entry already in the catalogue (under another id)."""
+    title = yaml.safe_load((mini_repo.catalogue_dir / "west2022symbolic.yaml").read_text())["title"]
+    status, _, err = run_cli("--root", mini_repo.root, "from-issue", FORMS / "good" / "dropdowns.md",
+                             "--title", title, "--author", "Li, Liunian Harold", "--year", "2023")
+    assert status == 1
+    assert err.splitlines() == [
+        "catalogue/li2023symbolic.yaml:1: [duplicate] same title as 'west2022symbolic' "
+        "(catalogue/west2022symbolic.yaml) (one paper, one entry: merge the two)",
+        f"{FORMS / 'good' / 'dropdowns.md'}:0: [from-issue] nothing was written",
+    ]
+    assert not (mini_repo.catalogue_dir / "li2023symbolic.yaml").exists()
+
+
+def test_control_characters_in_given_facts_are_refused(mini_repo: Repository, run_cli: Run) -> None:
+    status, _, err = run_cli("--root", mini_repo.root, "from-issue", FORMS / "good" / "dropdowns.md",
+                             "--title", "Bad\x07Title", "--author", "Li, Liunian Harold", "--year", "2023")
+    assert status == 1
+    assert err.splitlines() == ["catalogue/li2023badtitle.yaml:1: [text] title contains a control character",
+                                f"{FORMS / 'good' / 'dropdowns.md'}:0: [from-issue] nothing was written"]
+
+
+def test_a_broken_catalogue_is_refused(mini_repo: Repository, run_cli: Run) -> None:
+    (mini_repo.catalogue_dir / "broken.yaml").write_text("title: [\n")
+    status, _, err = run_cli("--root", mini_repo.root, "from-issue", FORMS / "good" / "dropdowns.md", *FACTS)
+    assert status == 1
+    assert err.splitlines()[-1] == "catalogue:0: [catalogue] the catalogue has files that do not load " \
+        "(fix them first ('symkd validate'))"
+
+
+# --------------------------------------------------------------------------- hostile bodies
+
+
+@pytest.mark.parametrize("body", HOSTILE, ids=[f.stem for f in HOSTILE])
+def test_hostile_body_is_refused_exactly(body: Path, mini_repo: Repository, run_cli: Run) -> None:
+    before = _files(mini_repo)
+    expected = body.with_suffix(".expect").read_text(encoding="utf-8").splitlines()
+    status, out, err = run_cli("--root", mini_repo.root, "from-issue", body, *FACTS)
+    assert status == 1 and out == ""
+    assert err.replace(str(body), "BODY").splitlines() == expected
+    assert _files(mini_repo) == before
+
+
+def test_there_are_hostile_bodies_of_every_kind() -> None:
+    kinds = {f.stem.split("-")[0] for f in HOSTILE}
+    assert kinds >= {"summary", "code", "identifier", "method", "section", "confirmation"}
+    assert len(HOSTILE) >= 25
+
+
+def test_every_field_is_checked_at_once(mini_repo: Repository) -> None:
+    text = _well_formed(**{"\ndirect\n": "\ndirct\n", "https://github.com/example/cot-distillation": "javascript:x()",
+                           "so that they explain": "<i>so</i> that they explain"})
+    with pytest.raises(SymkdError) as caught:
+        fi.parse_issue_body(text, "i.md", mini_repo.load_taxonomy())
+    assert [(i.line, i.check) for i in caught.value.issues] == [(7, "taxonomy"), (19, "summary"), (23, "url")]
+
+
+def test_an_oversized_body_is_not_read(mini_repo: Repository, run_cli: Run, tmp_path: Path) -> None:
+    body = _body(tmp_path, _well_formed() + "\n" + "x" * (64 * 1024))
+    status, _, err = run_cli("--root", mini_repo.root, "from-issue", body, *FACTS)
+    assert status == 1
+    assert err == f"{body}:0: [issue-form] the issue body is larger than 64 KiB " \
+        "(a form submission is a few hundred bytes; nothing was read)\n"
+
+
+def test_a_body_that_is_not_utf8(mini_repo: Repository, run_cli: Run, tmp_path: Path) -> None:
+    body = tmp_path / "latin1.md"
+    body.write_bytes(_well_formed().replace("GPT-3", "GPT-3 \xe0 la").encode("latin-1"))
+    status, _, err = run_cli("--root", mini_repo.root, "from-issue", body, *FACTS)
+    assert status == 1
+    assert err == f"{body}:19: [encoding] the file is not UTF-8 (byte 0xe0) (save the file as UTF-8)\n"
+
+
+def test_too_many_taxonomy_values(mini_repo: Repository) -> None:
+    text = _well_formed(**{"\ndirect\n": "\n" + ", ".join(["direct"] * 25) + "\n"})
+    with pytest.raises(SymkdError) as caught:
+        fi.parse_issue_body(text, "i.md", mini_repo.load_taxonomy())
+    assert [i.format() for i in caught.value.issues] == [
+        "i.md:7: [taxonomy] 25 method values; at most 20 (choose the ones that fit best)"]
+
+
+def test_a_folder_as_body_file(mini_repo: Repository, run_cli: Run, tmp_path: Path) -> None:
+    status, _, err = run_cli("--root", mini_repo.root, "from-issue", tmp_path, *FACTS)
+    assert status == 1 and err == f"{tmp_path}:0: [io] cannot read the file: Is a directory\n"
+
+
+# --------------------------------------------------------------------------- the form itself
+
+
+def test_the_issue_form_matches_the_parser_and_the_taxonomy(real_repo: Repository) -> None:
+    form = yaml.safe_load((REPO_ROOT / ".github" / "ISSUE_TEMPLATE" / "add-paper.yml").read_text())
+    fields = [item for item in form["body"] if item["type"] != "markdown"]
+    assert tuple(item["attributes"]["label"] for item in fields) == fi.SECTIONS
+    required = {item["attributes"]["label"] for item in fields
+                if item.get("validations", {}).get("required")
+                or any(o.get("required") for o in item["attributes"].get("options", []) if isinstance(o, dict))}
+    assert required == fi.REQUIRED
+    taxonomy = real_repo.load_taxonomy()
+    for item in fields:
+        facet = fi.FACET_OF_SECTION.get(item["attributes"]["label"])
+        if facet is not None:
+            assert item["type"] == "dropdown" and item["attributes"]["multiple"] is True
+            assert item["attributes"]["options"] == taxonomy.node_ids(facet), facet
+    assert form["labels"] == ["add-paper"]
+
+
+def test_the_body_from_standard_input(mini_repo: Repository, run_cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = (FORMS / "good" / "dropdowns.md").read_bytes()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(raw)))
+    status, out, _ = run_cli("--root", mini_repo.root, "from-issue", "-", "--dry-run", *FACTS)
+    assert status == 0 and out.startswith("# ==> catalogue/li2023symbolic.yaml (dry run: not written) <==\n")
+
+
+def test_facts_that_cannot_make_an_entry(mini_repo: Repository) -> None:
+    text = (FORMS / "good" / "dropdowns.md").read_text()
+    with pytest.raises(SymkdError) as caught:
+        fi.plan_from_issue(mini_repo, text, "i.md", fi.fixed_metadata(fi.Metadata("", (), 2023)))
+    assert [i.format() for i in caught.value.issues] == [
+        "i.md:3: [metadata] the paper's facts are incomplete or malformed (authors, title) "
+        "(give --title, --author and --year)"]
+
+
+def test_the_record_must_be_the_paper_asked_for(mini_repo: Repository) -> None:
+    text = (FORMS / "good" / "dropdowns.md").read_text()
+    facts = fi.Metadata("Some Title", ("Li, Liunian Harold",), 2023, arxiv="2306.99999")
+    with pytest.raises(SymkdError) as caught:
+        fi.plan_from_issue(mini_repo, text, "i.md", fi.fixed_metadata(facts))
+    assert [i.format() for i in caught.value.issues] == [
+        "i.md:3: [metadata] the record found is arXiv 2306.99999, not 2306.14050"]

@@ -1,0 +1,218 @@
+"""``symkd refresh``: arXiv's current metadata against the catalogue, as a diff; writes only with --write."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import arxiv
+import pytest
+from pytest_httpserver import HTTPServer
+
+from symkd_survey.catalogue import Repository, load_entry
+from symkd_survey.model import Entry
+from symkd_survey.refresh import refreshed_entry
+
+from .arxiv_support import FakeArxiv, Reply, fake_arxiv_server, threaded_server
+from .conftest import REPO_ROOT
+
+Run = Callable[..., tuple[int, str, str]]
+SEEDED = ("west2022symbolic", "gulcehre2023reinforced", "mitra2023orca", "chiang2023vicuna")
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[HTTPServer]:
+    yield from threaded_server()
+
+
+@pytest.fixture
+def fake(server: HTTPServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeArxiv]:
+    yield from fake_arxiv_server(server, monkeypatch, tmp_path)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repository:
+    root = tmp_path / "repo"
+    (root / "catalogue").mkdir(parents=True)
+    shutil.copy(REPO_ROOT / "taxonomy.yaml", root / "taxonomy.yaml")
+    for key in SEEDED:
+        shutil.copy(REPO_ROOT / "catalogue" / f"{key}.yaml", root / "catalogue" / f"{key}.yaml")
+    return Repository(root)
+
+
+def snapshot(repo: Repository) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(repo.catalogue_dir.iterdir())}
+
+
+def add_preprint(repo: Repository, fake: FakeArxiv, run_cli: Run) -> Path:
+    """``symkd add`` the 2104.08164 preprint, then do what a contributor does next."""
+    fake.serve("2104.08164", Reply("decao_preprint.xml"))
+    assert run_cli("--root", repo.root, "add", "2104.08164")[0] == 0
+    file = repo.entry_file("decao2021editing")
+    text = file.read_text(encoding="utf-8").replace("  area: []\n", "  area: [editing]\n")
+    text += 'summary: "Our own one-sentence summary."\n'
+    file.write_text(text, encoding="utf-8")
+    assert run_cli("--root", repo.root, "format", file)[0] == 0
+    return file
+
+
+def test_real_preprint_entries_are_up_to_date(repo: Repository, fake: FakeArxiv, run_cli: Run) -> None:
+    """The shipped misc entries, against arXiv's record of them: nothing to change (author names
+    such as "Le Paine, Tom" and "Del Corro, Luciano" read the same as arXiv's)."""
+    fake.serve("2308.08998,2311.11045", Reply("catalogue_misc.xml"))
+    before = snapshot(repo)
+    status, out, err = run_cli("--root", repo.root, "refresh", "mitra2023orca", "gulcehre2023reinforced")
+    assert (status, err) == (0, "")
+    assert out == "2 entries checked against arXiv: all up to date\n"
+    assert snapshot(repo) == before
+    assert fake.queries[0]["max_results"] == "2"
+
+
+EXPECTED_DIFF = """\
+--- catalogue/decao2021editing.yaml
++++ catalogue/decao2021editing.yaml (arXiv 2104.08164v2)
+@@ -5,8 +5,8 @@
+   - "Titov, Ivan"
+ year: 2021
+ type: misc
+-note: "arXiv preprint arXiv:2104.08164"
+-ids: {arxiv: "2104.08164"}
++note: "Proceedings of the 2021 Conference on Empirical Methods in Natural Language Processing (EMNLP), pages 6491-6506"
++ids: {arxiv: "2104.08164", doi: "10.18653/v1/2021.emnlp-main.522"}
+ primary_class: "cs.CL"
+ taxonomy:
+   method: []
+"""
+
+
+def test_a_preprint_now_published(repo: Repository, fake: FakeArxiv, run_cli: Run) -> None:
+    file = add_preprint(repo, fake, run_cli)
+    fake.serve("2104.08164", Reply("decao_published.xml"))
+    shown = file.read_text(encoding="utf-8")
+    status, out, err = run_cli("--root", repo.root, "refresh", "decao2021editing")
+    assert (status, err) == (0, "")
+    assert out == EXPECTED_DIFF + ("1 entry checked against arXiv: 1 would change; "
+                                   "run 'symkd refresh --write' to apply\n")
+    assert file.read_text(encoding="utf-8") == shown  # nothing written without --write
+    status, out, err = run_cli("--root", repo.root, "refresh", "--write", "decao2021editing")
+    assert (status, err) == (0, "")
+    assert out == EXPECTED_DIFF + "1 entry checked against arXiv: 1 updated\n"
+    loaded, issues = load_entry(file, "decao2021editing.yaml")
+    assert loaded is not None and not issues
+    entry = loaded.entry
+    assert entry.ids.doi == "10.18653/v1/2021.emnlp-main.522"
+    assert entry.note == ("Proceedings of the 2021 Conference on Empirical Methods in Natural Language Processing "
+                          "(EMNLP), pages 6491-6506")
+    assert (entry.taxonomy.area, entry.summary, entry.type) == (["editing"], "Our own one-sentence summary.", "misc")
+    # one request for add, one for both refreshes (answers are reused for the day)
+    assert len(fake.requests) == 2
+    status, out, _ = run_cli("--root", repo.root, "refresh", "decao2021editing")
+    assert out == "1 entry checked against arXiv: all up to date\n"
+    assert run_cli("--root", repo.root, "validate", "--strict", file)[0] == 0
+
+
+def test_every_entry_with_an_arxiv_id_by_default(repo: Repository, fake: FakeArxiv, run_cli: Run) -> None:
+    (repo.catalogue_dir / "west2022symbolic.yaml").unlink()
+    add_preprint(repo, fake, run_cli)
+    fake.serve("2104.08164,2308.08998,2311.11045", Reply(body=_with_published_decao()))
+    status, out, _ = run_cli("--root", repo.root, "refresh")
+    assert status == 0
+    assert out.endswith("3 entries checked against arXiv: 1 would change; run 'symkd refresh --write' to apply\n")
+    assert out.count("\n--- catalogue/") + out.startswith("--- catalogue/") == 1
+
+
+def _with_published_decao() -> bytes:
+    from .arxiv_support import DATA
+
+    misc = (DATA / "catalogue_misc.xml").read_text(encoding="utf-8")
+    decao = (DATA / "decao_published.xml").read_text(encoding="utf-8")
+    entry = decao[decao.index("  <entry>") : decao.index("</feed>")]
+    return misc.replace("</feed>", entry + "</feed>").replace(
+        ">2</opensearch:totalResults>", ">3</opensearch:totalResults>").encode()
+
+
+def test_no_cache_asks_again(repo: Repository, fake: FakeArxiv, run_cli: Run) -> None:
+    fake.serve("2308.08998", Reply("catalogue_misc.xml"))
+    for _ in range(2):
+        assert run_cli("--root", repo.root, "refresh", "--no-cache", "gulcehre2023reinforced")[0] == 0
+    assert len(fake.requests) == 2
+
+
+def test_unknown_key_and_entry_without_arxiv_id(repo: Repository, fake: FakeArxiv, run_cli: Run) -> None:
+    status, out, err = run_cli("--root", repo.root, "refresh", "gulcehre2023reinforcd", "chiang2023vicuna")
+    assert (status, out) == (1, "")
+    assert err == ("symkd refresh:0: [key] no entry 'gulcehre2023reinforcd' in the catalogue "
+                   "(did you mean 'gulcehre2023reinforced'?)\n"
+                   "catalogue/chiang2023vicuna.yaml:0: [refresh] 'chiang2023vicuna' has no arXiv id; "
+                   "nothing to refresh\n")
+    assert fake.requests == []
+
+
+def test_id_unknown_to_arxiv_is_named_at_the_entry(repo: Repository, fake: FakeArxiv, run_cli: Run) -> None:
+    fake.serve("2308.08998", Reply("nonexistent.xml"))
+    status, out, err = run_cli("--root", repo.root, "refresh", "gulcehre2023reinforced")
+    assert (status, out) == (1, "")
+    line = next(n for n, text in enumerate(
+        (repo.catalogue_dir / "gulcehre2023reinforced.yaml").read_text(encoding="utf-8").splitlines(), 1)
+        if text.startswith("ids:"))
+    assert err == (f"catalogue/gulcehre2023reinforced.yaml:{line}: [arxiv-missing] arXiv has no paper with id "
+                   "2308.08998 (check the id; a withdrawn paper keeps its record, so the id is probably wrong)\n")
+
+
+def test_network_failure_writes_nothing(repo: Repository, fake: FakeArxiv, run_cli: Run) -> None:
+    fake.serve("2308.08998", Reply(status=503, body=b"busy"))
+    before = snapshot(repo)
+    status, out, err = run_cli("--root", repo.root, "refresh", "--write", "gulcehre2023reinforced")
+    assert (status, out) == (1, "")
+    assert err.splitlines()[-1] == ("arxiv:0: [network] arXiv answered HTTP 503 (service unavailable); gave up "
+                                    "after 4 attempts (arXiv may be busy: try again later (answers already "
+                                    "received are cached))")
+    assert len(fake.requests) == 4
+    assert snapshot(repo) == before
+
+
+# --------------------------------------------------------------------------- which fields may change
+
+
+def _result(**fields: object) -> arxiv.Result:
+    base: dict[str, object] = {
+        "entry_id": "http://arxiv.org/abs/2110.07178v2",
+        "published": dt.datetime(2021, 10, 14, tzinfo=dt.UTC),
+        "title": "A Different Title on arXiv",
+        "authors": [arxiv.Result.Author("Somebody Else")],
+        "doi": "10.9999/other",
+        "journal_ref": "Somewhere 2022",
+        "primary_category": "cs.AI",
+    }
+    base.update(fields)
+    return arxiv.Result(**base)
+
+
+def _shipped(key: str) -> Entry:
+    loaded, issues = load_entry(REPO_ROOT / "catalogue" / f"{key}.yaml", key)
+    assert loaded is not None and not issues
+    return loaded.entry
+
+
+def test_published_entry_keeps_its_venue_record() -> None:
+    entry = _shipped("west2022symbolic")
+    new = refreshed_entry(entry, _result(), "2110.07178")
+    assert new.title == entry.title and new.authors == entry.authors and new.note == entry.note
+    assert new.ids.doi == entry.ids.doi  # a publisher DOI is never replaced
+    assert new.primary_class == "cs.AI"
+    for field in ("taxonomy", "survey", "summary", "cites", "distillation", "type", "venue", "year", "added"):
+        assert getattr(new, field) == getattr(entry, field)
+
+
+def test_arxiv_datacite_doi_gives_way_to_the_publisher_doi() -> None:
+    entry = _shipped("gulcehre2023reinforced")
+    assert entry.ids.doi == "10.48550/arxiv.2308.08998"
+    new = refreshed_entry(entry, _result(doi="10.1234/Published.1"), "2308.08998")
+    assert new.ids.doi == "10.1234/published.1"
+    assert new.note == "Somewhere 2022"
+    assert new.title == "A Different Title on arXiv"
+    assert new.authors == ["Else, Somebody"]
+    for field in ("taxonomy", "survey", "summary", "cites", "distillation"):
+        assert getattr(new, field) == getattr(entry, field)

@@ -1,0 +1,93 @@
+"""Site generation without a browser: every page present, everything escaped, nothing foreign."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from symkd_survey.catalogue import Repository, load_catalogue
+from symkd_survey.issues import SymkdError
+from symkd_survey.model import Entry, entry_to_yaml
+from symkd_survey.site import generate_site, node_page, paper_page
+from symkd_survey.site_build import build_site
+
+from .conftest import REPO_ROOT
+
+EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)> *not emphasis* __init__ 1. list'
+
+
+def _add(repo: Repository, key: str, **fields: object) -> None:
+    data: dict[str, object] = {"title": "T", "authors": ["Doe, Jane"], "year": 2025, "type": "misc",
+                               "source": "curated", "added": "2026-11-28"}
+    data.update(fields)
+    (repo.catalogue_dir / f"{key}.yaml").write_text(entry_to_yaml(Entry.model_validate(data)), encoding="utf-8")
+
+
+def test_every_paper_and_taxonomy_value_has_a_page(real_repo: Repository) -> None:
+    files = generate_site(real_repo)
+    catalogue = load_catalogue(real_repo)
+    taxonomy = real_repo.load_taxonomy()
+    for item in catalogue:
+        assert paper_page(item.key) in files
+        assert f"papers/{item.key}.bib" in files
+        assert json.loads(files[f"papers/{item.key}.json"])[0]["id"] == item.key
+    for facet, data in taxonomy.facets.items():
+        for node in data.nodes:
+            assert node_page(facet, node.id) in files
+    graph = json.loads(files["assets/data/graph.json"])
+    assert len(graph["nodes"]) == len(catalogue)
+
+
+def test_catalogue_text_is_escaped_everywhere(repo_copy: Repository) -> None:
+    _add(repo_copy, "evil2025x", title=EVIL, summary=EVIL, authors=["<b>Evil</b>, Eve"], venue=EVIL,
+         distillation={"teachers": [EVIL], "dataset": EVIL}, taxonomy={"method": ["direct"]})
+    files = generate_site(repo_copy)
+    for path, content in files.items():
+        if path.endswith(".bib"):
+            continue  # BibTeX text, served as a download, never as HTML
+        text = content.decode() if isinstance(content, bytes) else content
+        assert "<script>alert" not in text, path
+        assert "<img src=x" not in text, path
+        assert "<b>Evil" not in text, path
+    page = files[paper_page("evil2025x")]
+    assert isinstance(page, str)
+    front, body = page.split("---\n\n", 1)
+    assert 'title: "&lt;script&gt;' in front  # MkDocs' theme prints meta titles unescaped
+    assert "\n\n" not in body.strip()  # one raw HTML block: Markdown never sees the text
+    ET.fromstring(files["feed.xml"])  # the feed stays well-formed XML
+
+
+def test_only_http_links_reach_the_page(repo_copy: Repository) -> None:
+    _add(repo_copy, "links2025x", links={"code": "https://github.com/org/repo", "url": "https://example.org/p?a=1&b=2"})
+    page = generate_site(repo_copy)[paper_page("links2025x")]
+    assert isinstance(page, str)
+    hrefs = re.findall(r'href="([^"]*)"', page)
+    assert "https://github.com/org/repo" in hrefs
+    assert "https://example.org/p?a=1&amp;b=2" in hrefs
+    assert all(not h.startswith(("javascript:", "data:", "vbscript:")) for h in hrefs)
+
+
+def test_build_refuses_a_catalogue_with_errors(repo_copy: Repository, tmp_path: Path) -> None:
+    (repo_copy.catalogue_dir / "broken.yaml").write_text("title: x\n")
+    for name in ("mkdocs.yml",):
+        (repo_copy.root / name).write_text((REPO_ROOT / name).read_text())
+    with pytest.raises(SymkdError) as caught:
+        build_site(repo_copy, tmp_path / "out")
+    assert any(i.path == "catalogue/broken.yaml" for i in caught.value.issues)
+    assert not (tmp_path / "out").exists()
+
+
+def test_built_site_loads_nothing_from_other_hosts(real_repo: Repository, tmp_path: Path) -> None:
+    result = build_site(real_repo, tmp_path / "site")
+    assert result.pages >= len(load_catalogue(real_repo)) + 10
+    loaders = re.compile(r'<(?:script|link|img|iframe|source)\b[^>]*?\b(?:src|href)="(https?:)?//', re.IGNORECASE)
+    css_imports = re.compile(r"@import\s+url\(\s*['\"]?https?://|url\(\s*['\"]?https?://", re.IGNORECASE)
+    for file in result.out.rglob("*"):
+        if file.suffix in (".html", ".css"):
+            text = file.read_text(encoding="utf-8", errors="replace")
+            assert not loaders.search(text), file
+            assert not css_imports.search(text), file
