@@ -77,8 +77,8 @@ def make_repository(folder: Path, n: int, *, seed: int = 2024, mean_citations: f
             "authors": [f"{rng.choice(FAMILIES)}, {rng.choice(GIVEN)}" for _ in range(rng.choice(shape.authors))],
             "year": years[index],
             "type": "misc",
-            "note": f"arXiv preprint arXiv:{years[index] % 100:02d}{rng.randint(1, 12):02d}.{index:05d}",
-            "ids": {"arxiv": f"{years[index] % 100:02d}{(index % 12) + 1:02d}.{index:05d}"},
+            "ids": {"arxiv": f"{years[index] % 100:02d}{(index % 12) + 1:02d}.{index:05d}"}
+                   if years[index] >= 2015 else {},
             "taxonomy": {facet: list(rng.choice(shape.labels[facet])) for facet in FACETS},
             "summary": "A synthetic entry for benchmarks.",
             "cites": sorted(keys[t] for t in cites),

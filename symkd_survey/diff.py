@@ -32,7 +32,6 @@ from .yamlio import decode_text, parse_mapping
 MARKER = "<!-- symkd-diff -->"
 """The first line of the report, so that a bot can find and update its earlier comment."""
 MAX_BIBTEX_LINES = 400
-NO_EXPORTER = "symkd_survey.bibtex, the BibTeX exporter, is not available"
 MAX_REPORT_CHARS = 60_000
 """GitHub refuses comments longer than 65,536 characters."""
 CUT_NOTE = "*(report cut: it is longer than a comment can be; run `symkd diff` locally)*\n"
@@ -236,12 +235,10 @@ def _renames(removed: list[LoadedEntry], added: list[LoadedEntry]) -> list[Renam
     return found
 
 
-def default_bibtex_export() -> BibtexExport | None:
-    """The BibTeX exporter of :mod:`symkd_survey.bibtex`, or None where it is not installed."""
-    try:
-        from .bibtex import export_bibliography
-    except ImportError:  # pragma: no cover - the module ships with the package
-        return None
+def default_bibtex_export() -> BibtexExport:
+    """The BibTeX exporter of :mod:`symkd_survey.bibtex` (imported when a diff needs it)."""
+    from .bibtex import export_bibliography
+
     return export_bibliography
 
 

@@ -79,3 +79,16 @@ def test_every_survey_spelling_resolves_to_its_node(real_repo: Repository) -> No
         assert {n.survey_section for n in taxonomy.facets[facet].nodes} == {c["no"] for c in children}
         for child in children:
             assert taxonomy.resolve(facet, child["title"]).canonical is not None, child
+
+
+def test_an_accepted_warning_is_silenced_only_where_accepted(repo_copy: Repository) -> None:
+    """Alpaca and Self-Instruct really cite each other; both entries accept the cycle warning."""
+    assert [i for i in validate(repo_copy).issues if i.check == "citation-cycle"] == []
+    file = repo_copy.catalogue_dir / "taori2023stanford.yaml"
+    text = file.read_text(encoding="utf-8")
+    start = text.index("accept:\n")
+    end = text.index("source:", start)
+    file.write_text(text[:start] + text[end:], encoding="utf-8")
+    cycle = [i.format() for i in validate(repo_copy).issues if i.check == "citation-cycle"]
+    assert len(cycle) == 1 and cycle[0].startswith("catalogue/taori2023stanford.yaml:")
+    assert "taori2023stanford -> wang2023selfinstruct -> taori2023stanford" in cycle[0]

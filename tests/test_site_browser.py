@@ -127,14 +127,17 @@ def test_search_finds_a_paper_by_title_and_opens_it(page: Any, site: tuple[str, 
     assert "NovaCOMET" in page.locator("h1").first.inner_text()
 
 
-def test_search_finds_a_paper_by_author(page: Any, site: tuple[str, Repository]) -> None:
+@pytest.mark.parametrize(("query", "key"), [("Bhagavatula", "bhagavatula2023i2d2"),
+                                            ("sclar2022referee", "sclar2022referee")])
+def test_search_finds_a_paper_by_author_or_key(page: Any, site: tuple[str, Repository], query: str,
+                                               key: str) -> None:
     base, _ = site
     page.goto(base + "index.html")
     page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator("input.md-search__input").fill("Bhagavatula")
+    page.locator("input.md-search__input").fill(query)
     page.locator(".md-search-result__item").first.wait_for(timeout=15000)
     hrefs = page.locator(".md-search-result__item a").evaluate_all("els => els.map(e => e.href)")
-    assert any("papers/bhagavatula2023i2d2.html" in h for h in hrefs)
+    assert any(f"papers/{key}.html" in h for h in hrefs), hrefs
 
 
 def test_table_filter_narrows_to_the_expected_count(page: Any, site: tuple[str, Repository]) -> None:

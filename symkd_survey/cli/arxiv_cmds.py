@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from ..adding import IdRequest, add_papers, requests_from_args, requests_from_file, requests_from_text
-from ..arxiv_client import BATCH_SIZE, ArxivClient, client_from_environment
 from ..issues import SymkdError, error
-from ..refresh import refresh
 from .common import repository
+
+if TYPE_CHECKING:  # the arxiv package (and requests) load only when a command needs them
+    from ..adding import IdRequest
+    from ..arxiv_client import ArxivClient
 
 
 class Progress:
@@ -22,6 +23,8 @@ class Progress:
         self.stream = stream
 
     def __call__(self, done: int, total: int) -> None:
+        from ..arxiv_client import BATCH_SIZE
+
         if total <= BATCH_SIZE:
             return
         live = self.stream.isatty()
@@ -31,6 +34,8 @@ class Progress:
 
 
 def _client(args: argparse.Namespace) -> ArxivClient:
+    from ..arxiv_client import client_from_environment
+
     def report(line: str) -> None:
         print(f"symkd: {line}", file=sys.stderr)
 
@@ -38,6 +43,8 @@ def _client(args: argparse.Namespace) -> ArxivClient:
 
 
 def _requests(args: argparse.Namespace) -> list[IdRequest]:
+    from ..adding import requests_from_args, requests_from_file, requests_from_text
+
     if args.from_file is not None and args.ids:
         raise SymkdError([error("args", "symkd add", 0, "give arXiv ids or --from FILE, not both")])
     if args.from_file is None:
@@ -48,6 +55,8 @@ def _requests(args: argparse.Namespace) -> list[IdRequest]:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    from ..adding import add_papers
+
     repo = repository(args)
     requests = _requests(args)
     with _client(args) as client:
@@ -68,6 +77,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
+    from ..refresh import refresh
+
     repo = repository(args)
     with _client(args) as client:
         result = refresh(repo, args.keys, client, write=args.write)

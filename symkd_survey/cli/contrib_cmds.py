@@ -5,18 +5,20 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
-from ..arxiv_client import client_from_environment
-from ..diff import NO_EXPORTER, default_bibtex_export, diff_refs, to_markdown
-from ..from_issue import Fetcher, Metadata, arxiv_fetcher, fixed_metadata, from_issue, read_issue_body
 from ..issues import SymkdError, error
 from ..model import EntryType
 from ..yamlio import atomic_write
 from .common import print_issues, repository
 
+if TYPE_CHECKING:  # the arxiv package (and requests) load only when a command needs them
+    from ..from_issue import Fetcher, Metadata
+
 
 def _given_metadata(args: argparse.Namespace) -> Metadata | None:
+    from ..from_issue import Metadata
+
     given = {"--title": args.title, "--author": args.authors, "--year": args.year}
     if not any(given.values()) and not (args.venue or args.type):
         return None
@@ -28,6 +30,9 @@ def _given_metadata(args: argparse.Namespace) -> Metadata | None:
 
 
 def cmd_from_issue(args: argparse.Namespace) -> int:
+    from ..arxiv_client import client_from_environment
+    from ..from_issue import arxiv_fetcher, fixed_metadata, from_issue, read_issue_body
+
     repo = repository(args)
     if args.body_file == "-":
         display = "<stdin>"
@@ -56,11 +61,11 @@ def cmd_from_issue(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    from ..diff import default_bibtex_export, diff_refs, to_markdown
+
     repo = repository(args)
     exporter = None if args.no_bibtex else default_bibtex_export()
     result = diff_refs(repo, args.base, args.head, bibtex=exporter)
-    if exporter is None and not args.no_bibtex:  # pragma: no cover - symkd_survey.bibtex ships with the package
-        result.bibtex_problem = NO_EXPORTER
     text = to_markdown(result)
     if args.output:
         atomic_write(Path(args.output), text)
