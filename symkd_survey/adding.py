@@ -39,7 +39,7 @@ from .issues import Issue, SymkdError, error
 from .model import Entry, Ids, entry_to_yaml
 from .network import NetworkError
 from .taxonomy import FACETS, Taxonomy
-from .yamlio import create_exclusive, decode_text, parse_mapping
+from .yamlio import create_all, decode_text, parse_mapping
 
 ID_FORMS_HINT = ("write it as 2110.07178, 2110.07178v2, arXiv:2110.07178, "
                  "https://arxiv.org/abs/2110.07178 or hep-th/9901001")
@@ -350,15 +350,7 @@ def write_additions(planned: Iterable[NewEntry]) -> None:
     if existing:
         raise SymkdError([error("exists", new.display, 0, "the file exists already; nothing was written")
                           for new in existing])
-    written: list[Path] = []
-    try:
-        for new in items:
-            create_exclusive(new.path, new.text)
-            written.append(new.path)
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
+    create_all((new.path, new.text) for new in items)
 
 
 def add_papers(repo: Repository, requests: Sequence[IdRequest], client: ArxivClient, *, abstract: bool = False,

@@ -54,7 +54,7 @@ from .ids import (
 )
 from .issues import Issue, SymkdError, error, sort_issues, warning
 from .model import Entry, EntryType, Source, entry_to_yaml
-from .yamlio import Loc, YamlDocument, create_exclusive, decode_text, parse_mapping
+from .yamlio import Loc, YamlDocument, create_all, decode_text, parse_mapping
 
 CHECK = "bibtex"
 
@@ -717,16 +717,7 @@ def _check_path(path: str, key: str) -> str:
 
 def write_entries(new: list[NewEntry]) -> list[Path]:
     """Create every new file; if one cannot be created, remove the ones this call made."""
-    written: list[Path] = []
-    try:
-        for item in new:
-            create_exclusive(item.file, item.text)
-            written.append(item.file)
-    except BaseException:
-        for file in written:
-            file.unlink(missing_ok=True)
-        raise
-    return written
+    return create_all((item.file, item.text) for item in new)
 
 
 def import_bibtex(repo: Repository, bib_file: Path, *, source: Source = "curated", skip_invalid: bool = False,

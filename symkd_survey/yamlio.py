@@ -18,7 +18,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -262,7 +262,36 @@ def atomic_write(file: Path, text: str) -> None:
 
 
 def create_exclusive(file: Path, text: str) -> None:
-    """Write a new file atomically; refuse (SymkdError) when it already exists."""
-    if file.exists():
-        raise SymkdError([error("exists", str(file), 0, "the file exists already; nothing was overwritten")])
-    atomic_write(file, text)
+    """Write a new file atomically; refuse (SymkdError) when it already exists.
+
+    The text goes to a temporary file first, which is then hard-linked to its name: the link
+    fails if the name exists, even when another process created it a moment ago.
+    """
+    file.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        try:
+            os.link(temp_name, file)
+        except FileExistsError:
+            raise SymkdError([error("exists", str(file), 0, "the file exists already; nothing was overwritten")]) \
+                from None
+    finally:
+        Path(temp_name).unlink(missing_ok=True)
+
+
+def create_all(files: Iterable[tuple[Path, str]]) -> list[Path]:
+    """Create every new file, or none: if one cannot be created, the ones made are removed."""
+    written: list[Path] = []
+    try:
+        for file, text in files:
+            create_exclusive(file, text)
+            written.append(file)
+    except BaseException:
+        for file in written:
+            file.unlink(missing_ok=True)
+        raise
+    return written

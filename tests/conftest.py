@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from symkd_survey.catalogue import Repository
+
+if TYPE_CHECKING:
+    from pytest_httpserver import HTTPServer
+
+    from .arxiv_support import FakeArxiv
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -28,6 +34,22 @@ def repo_copy(tmp_path: Path) -> Repository:
     shutil.copy(REPO_ROOT / "taxonomy.yaml", root / "taxonomy.yaml")
     shutil.copytree(REPO_ROOT / "catalogue", root / "catalogue")
     return Repository(root)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[HTTPServer]:
+    """A real HTTP server on 127.0.0.1 (pytest-httpserver), shared by a test module."""
+    from .arxiv_support import threaded_server
+
+    yield from threaded_server()
+
+
+@pytest.fixture
+def fake(server: HTTPServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeArxiv]:
+    """That server playing arXiv's API, with symkd pointed at it and a throw-away cache."""
+    from .arxiv_support import fake_arxiv_server
+
+    yield from fake_arxiv_server(server, monkeypatch, tmp_path)
 
 
 @pytest.fixture

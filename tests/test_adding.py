@@ -6,12 +6,11 @@ import datetime as dt
 import io
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import arxiv
 import pytest
-from pytest_httpserver import HTTPServer
 
 from symkd_survey.adding import (
     NewEntry,
@@ -28,7 +27,7 @@ from symkd_survey.issues import SymkdError
 from symkd_survey.model import Entry
 from symkd_survey.taxonomy import FACETS
 
-from .arxiv_support import DATA, FakeArxiv, Reply, closed_port, fake_arxiv_server, threaded_server
+from .arxiv_support import DATA, FakeArxiv, Reply, closed_port
 from .conftest import REPO_ROOT, SHARED
 
 Run = Callable[..., tuple[int, str, str]]
@@ -37,14 +36,6 @@ TODAY = dt.date.today().isoformat()
 SEEDED = ("west2022symbolic", "gulcehre2023reinforced", "mitra2023orca")
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[HTTPServer]:
-    yield from threaded_server()
-
-
-@pytest.fixture
-def fake(server: HTTPServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeArxiv]:
-    yield from fake_arxiv_server(server, monkeypatch, tmp_path)
 
 
 @pytest.fixture

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
 import arxiv
 import pytest
 import requests
 from arxiv import _feed
-from pytest_httpserver import HTTPServer
 
 from symkd_survey.arxiv_client import (
     ArxivClient,
@@ -28,19 +26,11 @@ from symkd_survey.arxiv_client import (
 from symkd_survey.issues import SymkdError
 from symkd_survey.network import DiskCache, NetworkError, RetryableError, RetryPolicy
 
-from .arxiv_support import DATA, FakeArxiv, Reply, closed_port, fake_arxiv_server, threaded_server
+from .arxiv_support import DATA, FakeArxiv, Reply, closed_port
 
 SEVERAL = "2104.08164,2203.15556,2210.11416"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[HTTPServer]:
-    yield from threaded_server()
-
-
-@pytest.fixture
-def fake(server: HTTPServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeArxiv]:
-    yield from fake_arxiv_server(server, monkeypatch, tmp_path)
 
 
 class FakeClock:

@@ -11,18 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import io
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
-from pytest_httpserver import HTTPServer
 
 from symkd_survey import from_issue as fi
 from symkd_survey.catalogue import Repository
 from symkd_survey.issues import SymkdError
 
-from .arxiv_support import FakeArxiv, Reply, fake_arxiv_server, threaded_server
+from .arxiv_support import FakeArxiv, Reply
 from .conftest import DATA, REPO_ROOT
 
 Run = Callable[..., tuple[int, str, str]]
@@ -168,14 +167,6 @@ def test_dry_run_writes_nothing(mini_repo: Repository, run_cli: Run) -> None:
 # --------------------------------------------------------------------------- the arXiv lookup
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[HTTPServer]:
-    yield from threaded_server()
-
-
-@pytest.fixture
-def fake(server: HTTPServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeArxiv]:
-    yield from fake_arxiv_server(server, monkeypatch, tmp_path)
 
 
 def test_the_arxiv_record_gives_the_facts(mini_repo: Repository, run_cli: Run, fake: FakeArxiv,

@@ -4,32 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import arxiv
 import pytest
-from pytest_httpserver import HTTPServer
 
 from symkd_survey.catalogue import Repository, load_entry
 from symkd_survey.model import Entry
 from symkd_survey.refresh import refreshed_entry
 
-from .arxiv_support import FakeArxiv, Reply, fake_arxiv_server, threaded_server
+from .arxiv_support import FakeArxiv, Reply
 from .conftest import REPO_ROOT
 
 Run = Callable[..., tuple[int, str, str]]
 SEEDED = ("west2022symbolic", "gulcehre2023reinforced", "mitra2023orca", "chiang2023vicuna")
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[HTTPServer]:
-    yield from threaded_server()
-
-
-@pytest.fixture
-def fake(server: HTTPServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeArxiv]:
-    yield from fake_arxiv_server(server, monkeypatch, tmp_path)
 
 
 @pytest.fixture

@@ -76,3 +76,27 @@ def test_atomic_write_failure_keeps_the_old_file(tmp_path: Path) -> None:
         atomic_write(target, "bad \udcff surrogate")
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["file.yaml"]
+
+
+def test_create_exclusive_never_overwrites(tmp_path: Path) -> None:
+    from symkd_survey.issues import SymkdError
+    from symkd_survey.yamlio import create_exclusive
+
+    target = tmp_path / "entry.yaml"
+    create_exclusive(target, "first\n")
+    with pytest.raises(SymkdError) as caught:
+        create_exclusive(target, "second\n")
+    assert caught.value.issues[0].message == "the file exists already; nothing was overwritten"
+    assert target.read_text() == "first\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["entry.yaml"]
+
+
+def test_create_all_is_all_or_nothing(tmp_path: Path) -> None:
+    from symkd_survey.issues import SymkdError
+    from symkd_survey.yamlio import create_all
+
+    (tmp_path / "b.yaml").write_text("taken\n")
+    with pytest.raises(SymkdError):
+        create_all([(tmp_path / "a.yaml", "a\n"), (tmp_path / "b.yaml", "b\n"), (tmp_path / "c.yaml", "c\n")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.yaml"]
+    assert (tmp_path / "b.yaml").read_text() == "taken\n"
