@@ -19,8 +19,17 @@ if str(_ROOT) not in sys.path:  # pragma: no cover - depends on how mkdocs was s
     sys.path.insert(0, str(_ROOT))
 
 from symkd_survey.catalogue import Repository  # noqa: E402
-from symkd_survey.issues import SymkdError  # noqa: E402
+from symkd_survey.issues import Issue, SymkdError  # noqa: E402
 from symkd_survey.site import GENERATED_OUT_OF_NAV, generate_site  # noqa: E402
+
+
+class CatalogueError(PluginError):
+    """The catalogue does not validate; ``issues`` keeps every problem for ``symkd build``."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        super().__init__("the catalogue has errors; the site was not built:\n" +
+                         "\n".join(issue.format() for issue in issues))
+        self.issues = issues
 
 
 def on_files(files: Files, config: Any) -> Files:
@@ -28,8 +37,7 @@ def on_files(files: Files, config: Any) -> Files:
     try:
         generated = generate_site(repo, site_url=config.site_url)
     except SymkdError as exc:
-        raise PluginError("the catalogue has errors; the site was not built:\n" +
-                          "\n".join(issue.format() for issue in exc.issues)) from None
+        raise CatalogueError(exc.issues) from None
     for path, content in generated.items():
         existing = files.get_file_from_path(path)
         if existing is not None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import posixpath
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 import jinja2
+from markupsafe import Markup, escape
 
 from .catalogue import Catalogue, LoadedEntry, Repository
 from .ids import is_safe_url
@@ -81,8 +81,7 @@ def relative(from_page: str, target: str) -> str:
     >>> relative("papers/a.md", "papers.md") + "?method=direct"
     '../papers.html?method=direct'
     """
-    start = posixpath.dirname(from_page) or "."
-    return posixpath.relpath(page_url(target), start)
+    return "../" * from_page.count("/") + page_url(target)
 
 
 def display_name(author: str) -> str:
@@ -118,15 +117,14 @@ def external_links(entry: Entry) -> list[tuple[str, str]]:
             if value is not None and is_safe_url(value)]
 
 
-def safe_json(data: Any, indent: int | None = None) -> str:
+def safe_json(data: Any) -> str:
     """JSON with ``<``, ``>`` and ``&`` escaped, so that no data file holds live markup even
     if a browser or a careless consumer ever treats it as HTML.
 
     >>> safe_json({"t": "</script>"})
     '{"t":"\\\\u003c/script\\\\u003e"}'
     """
-    separators = (",", ":") if indent is None else (",", ": ")
-    text = json.dumps(data, ensure_ascii=False, indent=indent, separators=separators)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -152,6 +150,7 @@ class SiteModel:
     biblatex: dict[str, str]
     csl: dict[str, dict[str, Any]]
     labels: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # key -> facet -> ids
+    cards: dict[tuple[str, int], str] = field(default_factory=dict)  # (key, page depth) -> <li> HTML
 
     def ordered_keys(self) -> list[str]:
         """Newest year first, then by key."""
@@ -251,6 +250,28 @@ def _paper_card(model: SiteModel, key: str) -> dict[str, Any]:
             "page": paper_page(key), "verified": entry.verified}
 
 
+def _card(model: SiteModel, key: str, depth: int) -> str:
+    """A paper's list item, rendered once per page depth and reused on every page listing it."""
+    cached = model.cards.get((key, depth))
+    if cached is None:
+        entry = model.entries[key]
+        href = "../" * depth + page_url(paper_page(key))
+        authors = display_name(entry.authors[0]) + (" et al." if len(entry.authors) > 1 else "")
+        badge = "" if entry.verified else (' <span class="symkd-badge symkd-unverified" '
+                                           'title="metadata not verified against a record">unverified</span>')
+        cached = (f'<li><a href="{escape(href)}">{escape(entry.title)}</a> '
+                  f'<span class="symkd-meta">{escape(authors)}, {entry.year}</span>{badge}</li>')
+        model.cards[(key, depth)] = cached
+    return cached
+
+
+def paper_list(model: SiteModel, keys: Iterable[str], page: str) -> Markup:
+    """A ``<ul>`` of papers for ``page``; empty (and falsy in templates) when there are none."""
+    depth = page.count("/")
+    items = [_card(model, key, depth) for key in keys]
+    return Markup('<ul class="symkd-list">\n' + "\n".join(items) + "\n</ul>") if items else Markup("")
+
+
 def _facet_values(model: SiteModel, key: str) -> list[tuple[str, list[tuple[str, str, str]]]]:
     out = []
     for facet in FACETS:
@@ -271,10 +292,11 @@ def render_paper(model: SiteModel, key: str) -> str:
         "paper.html", page, entry.title,
         key=key, entry=entry, facets=_facet_values(model, key),
         identifiers=identifier_links(entry), links=external_links(entry),
-        cites=[_paper_card(model, k) for k in dict.fromkeys(entry.cites) if k in model.entries],
-        cited_by=[_paper_card(model, k) for k in sorted(model.cited_by[key],
-                                                        key=lambda k: (-model.entries[k].year, k))],
-        similar=[_paper_card(model, k) for k in model.similar.get(key, [])],
+        cites=paper_list(model, [k for k in dict.fromkeys(entry.cites) if k in model.entries], page),
+        cites_count=sum(1 for k in dict.fromkeys(entry.cites) if k in model.entries),
+        cited_by=paper_list(model, sorted(model.cited_by[key], key=lambda k: (-model.entries[k].year, k)), page),
+        cited_by_count=len(model.cited_by[key]),
+        similar=paper_list(model, model.similar.get(key, []), page),
         bibtex=model.bibtex.get(key, ""),
     )
 
@@ -285,7 +307,7 @@ def render_node(model: SiteModel, facet: str, node_id: str) -> str:
     keys = [k for k in model.ordered_keys() if node_id in model.labels[k][facet]]
     page = node_page(facet, node_id)
     return _render("node.html", page, node.label, facet=facet, facet_label=model.taxonomy.facets[facet].label,
-                   node=node, papers=[_paper_card(model, k) for k in keys])
+                   node=node, papers=paper_list(model, keys, page), count=len(keys))
 
 
 def _row(model: SiteModel, key: str) -> dict[str, Any]:
@@ -319,10 +341,11 @@ def render_coverage(model: SiteModel) -> str:
 
 
 def render_timeline(model: SiteModel) -> str:
-    by_year: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    by_year: dict[int, list[str]] = defaultdict(list)
     for key in model.ordered_keys():
-        by_year[model.entries[key].year].append(_paper_card(model, key))
-    return _render("timeline.html", "timeline.md", "Timeline", years=sorted(by_year.items(), reverse=True))
+        by_year[model.entries[key].year].append(key)
+    years = [(year, len(keys), paper_list(model, keys, "timeline.md")) for year, keys in by_year.items()]
+    return _render("timeline.html", "timeline.md", "Timeline", years=sorted(years, reverse=True))
 
 
 def render_problems(model: SiteModel) -> str:
@@ -331,7 +354,7 @@ def render_problems(model: SiteModel) -> str:
         nodes = []
         for node in model.taxonomy.facets[facet].nodes:
             keys = [k for k in model.ordered_keys() if node.id in model.labels[k][facet]]
-            nodes.append((node, node_page(facet, node.id), [_paper_card(model, k) for k in keys]))
+            nodes.append((node, node_page(facet, node.id), paper_list(model, keys, "problems.md")))
         sections.append((model.taxonomy.facets[facet].label, model.taxonomy.facets[facet].survey_section, nodes))
     return _render("problems.html", "problems.md", "Opportunities and challenges", sections=sections)
 
@@ -364,7 +387,7 @@ def render_home(model: SiteModel) -> str:
     edges = sum(len(v) for v in model.cited_by.values())
     years = [e.year for e in model.entries.values()]
     return _render("home.html", "index.md", SITE_TITLE, papers=len(model.entries), sources=sources, edges=edges,
-                   methods=methods, newest=[_paper_card(model, k) for k in newest],
+                   methods=methods, newest=paper_list(model, newest, "index.md"),
                    first_year=min(years, default=0), last_year=max(years, default=0))
 
 
@@ -457,12 +480,13 @@ def generate_site(repo: Repository, *, site_url: str | None = None) -> Generated
         "feed.xml": atom_feed(model, site_url),
         "downloads/symkd-survey.bib": "".join(model.bibtex[k] + "\n" for k in sorted(model.bibtex)),
         "downloads/symkd-survey-biblatex.bib": "".join(model.biblatex[k] + "\n" for k in sorted(model.biblatex)),
-        "downloads/symkd-survey.csl.json": safe_json([model.csl[k] for k in sorted(model.csl)], indent=1),
+        "downloads/symkd-survey.csl.json": "[\n" + ",\n".join(safe_json(model.csl[k]) for k in sorted(model.csl))
+                                           + "\n]\n",
     }
     for key in model.entries:
         files[paper_page(key)] = render_paper(model, key)
         files[f"papers/{key}.bib"] = model.bibtex.get(key, "")
-        files[f"papers/{key}.json"] = safe_json([model.csl[key]] if key in model.csl else [], indent=1)
+        files[f"papers/{key}.json"] = safe_json([model.csl[key]] if key in model.csl else [])
     for facet in FACETS:
         for node_id in model.taxonomy.node_ids(facet):
             files[node_page(facet, node_id)] = render_node(model, facet, node_id)

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .catalogue import Repository
-from .issues import SymkdError, error
-from .validate import validate
+from .issues import Issue, SymkdError, error
 
 MKDOCS_FILE = "mkdocs.yml"
 
@@ -38,8 +37,9 @@ class _Collect(logging.Handler):
 def build_site(repo: Repository, out: Path | None = None, *, strict: bool = True) -> BuildResult:
     """Validate, then build the whole site into ``out`` (default: ``_site/`` in the repository).
 
-    The catalogue is validated first so that its problems are reported as issues with their
-    lines; MkDocs' own failures (and, in strict mode, its warnings) become ``build`` issues.
+    The catalogue is validated once, by the generation hook; its problems come back as
+    issues with their lines. MkDocs' own failures (and, in strict mode, its warnings) become
+    ``build`` issues.
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -48,9 +48,6 @@ def build_site(repo: Repository, out: Path | None = None, *, strict: bool = True
     config_file = repo.root / MKDOCS_FILE
     if not config_file.is_file():
         raise SymkdError([error("build", MKDOCS_FILE, 0, "no mkdocs.yml in the repository")])
-    result = validate(repo)
-    if result.errors:
-        raise SymkdError(result.errors)
     target = (out or repo.root / "_site").resolve()
     handler = _Collect()
     logger = logging.getLogger("mkdocs")
@@ -60,6 +57,9 @@ def build_site(repo: Repository, out: Path | None = None, *, strict: bool = True
         config = load_config(str(config_file), site_dir=str(target), strict=strict)
         build(config)
     except MkDocsException as exc:
+        catalogue_issues = _catalogue_issues(exc)
+        if catalogue_issues:
+            raise SymkdError(catalogue_issues) from None
         issues = [error("build", MKDOCS_FILE, 0, f"MkDocs: {w}") for w in handler.messages]
         issues.append(error("build", MKDOCS_FILE, 0, f"the site was not built: {exc}"))
         raise SymkdError(issues) from None
@@ -67,3 +67,14 @@ def build_site(repo: Repository, out: Path | None = None, *, strict: bool = True
         logger.removeHandler(handler)
     pages = sum(1 for _ in target.rglob("*.html"))
     return BuildResult(target, pages, time.perf_counter() - started, handler.messages)
+
+
+def _catalogue_issues(exc: BaseException) -> list[Issue]:
+    """The issues of the hook's CatalogueError, which MkDocs re-raises as a bare Abort."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        issues = getattr(seen, "issues", None)
+        if issues:
+            return list(issues)
+        seen = seen.__cause__ or seen.__context__
+    return []

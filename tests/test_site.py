@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -73,8 +74,9 @@ def test_only_http_links_reach_the_page(repo_copy: Repository) -> None:
 
 def test_build_refuses_a_catalogue_with_errors(repo_copy: Repository, tmp_path: Path) -> None:
     (repo_copy.catalogue_dir / "broken.yaml").write_text("title: x\n")
-    for name in ("mkdocs.yml",):
-        (repo_copy.root / name).write_text((REPO_ROOT / name).read_text())
+    shutil.copy(REPO_ROOT / "mkdocs.yml", repo_copy.root / "mkdocs.yml")
+    for folder in ("site", "symkd_survey"):
+        shutil.copytree(REPO_ROOT / folder, repo_copy.root / folder, ignore=shutil.ignore_patterns("__pycache__"))
     with pytest.raises(SymkdError) as caught:
         build_site(repo_copy, tmp_path / "out")
     assert any(i.path == "catalogue/broken.yaml" for i in caught.value.issues)

@@ -121,7 +121,7 @@ def test_search_finds_a_paper_by_title_and_opens_it(page: Any, site: tuple[str, 
     page.locator("label.md-search__icon, .md-search__input").first.click()
     page.locator("input.md-search__input").fill("NovaCOMET")
     result = page.locator(".md-search-result__item a").first
-    result.wait_for(timeout=15000)
+    result.wait_for(timeout=60000)
     result.click()
     page.wait_for_url("**/papers/west2023novacomet.html*")
     assert "NovaCOMET" in page.locator("h1").first.inner_text()
@@ -135,7 +135,7 @@ def test_search_finds_a_paper_by_author_or_key(page: Any, site: tuple[str, Repos
     page.goto(base + "index.html")
     page.locator("label.md-search__icon, .md-search__input").first.click()
     page.locator("input.md-search__input").fill(query)
-    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+    page.locator(".md-search-result__item").first.wait_for(timeout=60000)
     hrefs = page.locator(".md-search-result__item a").evaluate_all("els => els.map(e => e.href)")
     assert any(f"papers/{key}.html" in h for h in hrefs), hrefs
 
@@ -210,7 +210,7 @@ def test_hostile_entry_shows_as_text_and_runs_nothing(page: Any, site: tuple[str
     page.goto(base + "index.html")
     page.locator("label.md-search__icon, .md-search__input").first.click()
     page.locator("input.md-search__input").fill("Distilling window")
-    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+    page.locator(".md-search-result__item").first.wait_for(timeout=60000)
     page.wait_for_timeout(300)
     assert page.evaluate("window.__pwned") is None
     assert page.errors == []
