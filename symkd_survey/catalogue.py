@@ -36,6 +36,8 @@ class Repository:
 
     def display(self, file: Path) -> str:
         """A path as users see it: relative to the repository root where possible."""
+        if file.parent is self.catalogue_dir or str(file.parent) == str(self.catalogue_dir):
+            return f"{CATALOGUE_DIR}/{file.name}"  # the common case, without path arithmetic
         try:  # the common case (files listed from the catalogue folder) needs no system call
             return file.relative_to(self.root).as_posix()
         except ValueError:
@@ -166,7 +168,7 @@ def entry_files(repo: Repository, paths: Iterable[Path] = ()) -> tuple[list[Path
     issues: list[Issue] = []
     for target in targets:
         if target.is_dir() and not target.is_symlink():
-            children = sorted(target.iterdir())
+            children = sorted(target.iterdir(), key=lambda child: child.name)
         elif target.exists() or target.is_symlink():
             children = [target]
         else:

@@ -64,8 +64,11 @@ def check_taxonomy_labels(item: LoadedEntry, taxonomy: Taxonomy) -> Iterable[Iss
         labels: list[str] = getattr(item.entry.taxonomy, facet)
         seen: set[str] = set()
         for index, label in enumerate(labels):
-            line = item.line("taxonomy", facet, index)
             found = taxonomy.resolve(facet, label)
+            if found.canonical is not None and not found.via_alias and found.canonical not in seen:
+                seen.add(found.canonical)  # the common case: a valid id, listed once
+                continue
+            line = item.line("taxonomy", facet, index)
             if found.canonical is None:
                 elsewhere = [f for f in FACETS if f != facet and taxonomy.resolve(f, label).canonical == label]
                 if elsewhere:
@@ -102,16 +105,18 @@ def check_survey_tables(item: LoadedEntry, taxonomy: Taxonomy) -> Iterable[Issue
                           f"but taxonomy.{facet} does not list it")
 
 
+_AND_RE = re.compile(r"(?:^|\s)and(?:\s|$)")
+
+
 def check_authors(item: LoadedEntry, taxonomy: Taxonomy) -> Iterable[Issue]:
     for index, name in enumerate(item.entry.authors):
-        line = item.line("authors", index)
         if not name:
-            yield error("authors", item.path, line, f"author {index + 1} is empty")
-        elif name.count(",") > 1 or name.startswith(",") or name.endswith(","):
-            yield error("authors", item.path, line, f"author '{name}' is not 'Family, Given'",
+            yield error("authors", item.path, item.line("authors", index), f"author {index + 1} is empty")
+        elif name.count(",") > 1 or name[0] == "," or name[-1] == ",":
+            yield error("authors", item.path, item.line("authors", index), f"author '{name}' is not 'Family, Given'",
                         "one comma between family and given names; one name per list item")
-        elif re.search(r"(^|\s)and(\s|$)", name):
-            yield error("authors", item.path, line, f"author '{name}' contains 'and'",
+        elif "and" in name and _AND_RE.search(name):
+            yield error("authors", item.path, item.line("authors", index), f"author '{name}' contains 'and'",
                         "give each author as its own list item")
 
 
@@ -138,11 +143,10 @@ def check_text(item: LoadedEntry, taxonomy: Taxonomy) -> Iterable[Issue]:
 def check_citations_syntax(item: LoadedEntry, taxonomy: Taxonomy) -> Iterable[Issue]:
     seen: set[str] = set()
     for index, key in enumerate(item.entry.cites):
-        line = item.line("cites", index)
         if key == item.key:
-            yield error("self-citation", item.path, line, f"the entry cites itself ('{key}')")
+            yield error("self-citation", item.path, item.line("cites", index), f"the entry cites itself ('{key}')")
         elif key in seen:
-            yield warning("duplicate-citation", item.path, line, f"'{key}' is cited twice")
+            yield warning("duplicate-citation", item.path, item.line("cites", index), f"'{key}' is cited twice")
         seen.add(key)
     for index, reference in enumerate(item.entry.references):
         match = _REFERENCE_RE.fullmatch(reference)
@@ -206,17 +210,21 @@ def earliest_year(entry: Entry) -> int:
 
 def check_citations(catalogue: Catalogue) -> Iterable[Issue]:
     entries = catalogue.entries
+    first_public = {key: earliest_year(item.entry) for key, item in entries.items()}
     for item in catalogue:
         for index, key in enumerate(item.entry.cites):
             if key == item.key:
                 continue
+            published = first_public.get(key)
+            if published is not None and published <= item.entry.year:
+                continue  # the common case: a known, earlier paper
             cited = entries.get(key)
             line = item.line("cites", index)
             if cited is None:
                 close = did_you_mean(key, entries)
                 yield error("citation", item.path, line, f"cites unknown key '{key}'",
                             f"did you mean '{close}'?" if close else "add the cited paper first, or remove the key")
-            elif earliest_year(cited.entry) > item.entry.year:
+            else:
                 yield warning("citation-year", item.path, line,
                               f"cites '{key}' from {cited.entry.year}, later than this paper ({item.entry.year})",
                               "fine for a revised preprint; otherwise check the key")

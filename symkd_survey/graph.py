@@ -124,36 +124,76 @@ def build_graph(catalogue: Catalogue, taxonomy: Taxonomy | None = None) -> nx.Di
     return graph
 
 
-def _bare_graph(catalogue: Catalogue) -> nx.DiGraph:
-    graph = nx.DiGraph()
-    graph.add_nodes_from(catalogue.entries)
-    graph.add_edges_from((item.key, cited) for item in catalogue for cited in item.entry.cites
-                         if cited != item.key and cited in catalogue.entries)
-    return graph
+def _citation_adjacency(catalogue: Catalogue) -> dict[str, list[str]]:
+    """Who cites whom among known keys, without building a graph object (validation's hot path)."""
+    entries = catalogue.entries
+    return {item.key: [cited for cited in item.entry.cites if cited != item.key and cited in entries]
+            for item in catalogue}
 
 
 # --------------------------------------------------------------------------- cycles
 
 
-def find_cycles(graph: nx.DiGraph) -> list[tuple[str, ...]]:
+def _strong_groups(adjacency: Mapping[str, Iterable[str]]) -> list[set[str]]:
+    """Strongly connected groups of more than one paper (Tarjan's algorithm, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[set[str]] = []
+    for root in adjacency:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(adjacency[root]))]
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(adjacency[child])))
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    group = set()
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        group.add(member)
+                        if member == node:
+                            break
+                    if len(group) > 1:
+                        groups.append(group)
+    return groups
+
+
+def find_cycles(graph: nx.DiGraph | Mapping[str, Iterable[str]]) -> list[tuple[str, ...]]:
     """One citation cycle per strongly connected group of papers, shortest through its first key.
 
     A cycle ``(a, b, c)`` means a cites b, b cites c and c cites a. Each cycle starts at the
     alphabetically first key of its group; the list is sorted. Linear in nodes + edges.
+    ``graph`` is a DiGraph or any mapping from a key to the keys it cites.
     """
-    cycles = []
-    for group in nx.strongly_connected_components(graph):
-        if len(group) > 1:
-            cycles.append(_shortest_cycle_through(graph, min(group), group))
-    return sorted(cycles)
+    adjacency = graph.adj if isinstance(graph, nx.DiGraph) else graph
+    return sorted(_shortest_cycle_through(adjacency, min(group), group) for group in _strong_groups(adjacency))
 
 
-def _shortest_cycle_through(graph: nx.DiGraph, start: str, group: set[str]) -> tuple[str, ...]:
+def _shortest_cycle_through(adjacency: Mapping[str, Iterable[str]], start: str, group: set[str]) -> tuple[str, ...]:
     parent: dict[str, str] = {start: start}
     queue = deque([start])
     while queue:
         node = queue.popleft()
-        for cited in graph.successors(node):
+        for cited in adjacency[node]:
             if cited == start:
                 path = [node]
                 while path[-1] != start:
@@ -171,7 +211,7 @@ CYCLE_HINT = "fine when preprints were revised to cite each other; otherwise rem
 def check_cycles(catalogue: Catalogue) -> Iterable[Issue]:
     """A warning for each citation cycle, on every entry of the cycle (each names the whole
     cycle starting from itself), so that validating any one file of it shows the cycle."""
-    for cycle in find_cycles(_bare_graph(catalogue)):
+    for cycle in find_cycles(_citation_adjacency(catalogue)):
         for index, key in enumerate(cycle):
             item = catalogue.entries[key]
             successor = cycle[(index + 1) % len(cycle)]

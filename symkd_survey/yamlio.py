@@ -28,13 +28,33 @@ import yaml
 from .issues import Issue, SymkdError, error
 
 try:  # libyaml is several times faster; the pure-Python loader gives the same nodes.
-    _Loader: type = yaml.CSafeLoader
+    _Base: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+
+class _TextLoader(_Base):  # type: ignore[misc]
+    """Composes nodes without guessing implicit types: every scalar stays text anyway, and
+    the regular-expression resolver is the slowest part of composing. Explicit tags
+    (``!!python/object``) are still kept on their nodes, and refused by the converter."""
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        return _KIND_TAGS[kind]
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+
+_Loader = _TextLoader
 
 Loc = tuple[str | int, ...]
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _STANDARD_TAG = "tag:yaml.org,2002:"
+_KIND_TAGS = {yaml.ScalarNode: _STANDARD_TAG + "str", yaml.SequenceNode: _STANDARD_TAG + "seq",
+              yaml.MappingNode: _STANDARD_TAG + "map"}
 _ALLOWED_TAGS = frozenset(_STANDARD_TAG + name for name in ("str", "int", "float", "bool", "null", "seq", "map",
                                                              "timestamp"))
 
@@ -66,37 +86,55 @@ class _Fault(Exception):
         self.line, self.column, self.message, self.hint = line, column, message, hint
 
 
-def _convert(node: yaml.Node, loc: Loc, doc: YamlDocument, seen: set[int]) -> Any:
-    line, column = node.start_mark.line + 1, node.start_mark.column + 1
+_ScalarNode, _SequenceNode, _MappingNode = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
+
+
+def _convert(node: Any, loc: Loc, doc: YamlDocument, seen: set[int]) -> Any:  # a yaml.Node
+    """Nodes to plain data, recording positions; the hot path of every load (kept lean)."""
+    mark = node.start_mark
     if id(node) in seen:
-        raise _Fault(line, column, "anchors and aliases are not allowed", "write the value out in full")
+        raise _Fault(mark.line + 1, mark.column + 1, "anchors and aliases are not allowed",
+                     "write the value out in full")
     seen.add(id(node))
-    doc.positions[loc] = (line, column)
-    tag = node.tag or ""
-    if tag not in _ALLOWED_TAGS:
-        raise _Fault(line, column, f"tag '{tag}' is not allowed", "remove the tag")
-    if isinstance(node, yaml.ScalarNode):
+    doc.positions[loc] = (mark.line + 1, mark.column + 1)
+    if node.tag not in _ALLOWED_TAGS:
+        raise _Fault(mark.line + 1, mark.column + 1, f"tag '{node.tag}' is not allowed", "remove the tag")
+    kind = node.__class__
+    if kind is _ScalarNode:
         value = node.value
         if not node.style and value in _NULLS:  # plain style is None (Python) or "" (libyaml)
             return None
         return value
-    if isinstance(node, yaml.SequenceNode):
-        return [_convert(item, (*loc, index), doc, seen) for index, item in enumerate(node.value)]
-    if isinstance(node, yaml.MappingNode):
+    if kind is _SequenceNode:
+        items: list[Any] = []
+        positions = doc.positions
+        for index, item in enumerate(node.value):
+            if isinstance(item, _ScalarNode) and item.tag in _ALLOWED_TAGS and id(item) not in seen:
+                seen.add(id(item))  # inlined scalar case: lists of names and keys are most of a file
+                item_mark = item.start_mark
+                positions[(*loc, index)] = (item_mark.line + 1, item_mark.column + 1)
+                value = item.value
+                items.append(None if not item.style and value in _NULLS else value)
+            else:
+                items.append(_convert(item, (*loc, index), doc, seen))
+        return items
+    if kind is _MappingNode:
         result: dict[str, Any] = {}
+        key_positions = doc.key_positions
         for key_node, value_node in node.value:
-            key_line, key_column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _STANDARD_TAG + "merge":
-                raise _Fault(key_line, key_column, "keys must be plain names", "use 'name: value'")
+            key_mark = key_node.start_mark
+            if key_node.__class__ is not _ScalarNode or key_node.tag not in _ALLOWED_TAGS:
+                raise _Fault(key_mark.line + 1, key_mark.column + 1, "keys must be plain names", "use 'name: value'")
             key = key_node.value
+            key_loc = (*loc, key)
             if key in result:
-                first = doc.key_positions[(*loc, key)][0]
-                raise _Fault(key_line, key_column, f"duplicate key '{key}' (first defined on line {first})",
-                             "keep one of them")
-            doc.key_positions[(*loc, key)] = (key_line, key_column)
-            result[key] = _convert(value_node, (*loc, key), doc, seen)
+                first = key_positions[key_loc][0]
+                raise _Fault(key_mark.line + 1, key_mark.column + 1,
+                             f"duplicate key '{key}' (first defined on line {first})", "keep one of them")
+            key_positions[key_loc] = (key_mark.line + 1, key_mark.column + 1)
+            result[key] = _convert(value_node, key_loc, doc, seen)
         return result
-    raise _Fault(line, column, "unsupported YAML node")  # pragma: no cover
+    raise _Fault(mark.line + 1, mark.column + 1, "unsupported YAML node")  # pragma: no cover
 
 
 def parse_mapping(text: str, path: str) -> tuple[YamlDocument | None, list[Issue]]:
