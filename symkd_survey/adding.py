@@ -39,7 +39,7 @@ from .issues import Issue, SymkdError, error
 from .model import Entry, Ids, entry_to_yaml
 from .network import NetworkError
 from .taxonomy import FACETS, Taxonomy
-from .yamlio import create_all, decode_text, parse_mapping
+from .yamlio import create_all, parse_mapping, read_text
 
 ID_FORMS_HINT = ("write it as 2110.07178, 2110.07178v2, arXiv:2110.07178, "
                  "https://arxiv.org/abs/2110.07178 or hep-th/9901001")
@@ -105,11 +105,7 @@ def requests_from_text(text: str, origin: str) -> list[IdRequest]:
 
 def requests_from_file(file: Path, display: str) -> list[IdRequest]:
     """The ids in a file (see :func:`requests_from_text`); an unreadable file is an issue."""
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise SymkdError([error("io", display, 0, f"cannot read the file: {exc.strerror or exc}")]) from None
-    text, issues = decode_text(raw, display)
+    text, issues = read_text(file, display)
     if text is None:
         raise SymkdError(issues)
     return requests_from_text(text, display)

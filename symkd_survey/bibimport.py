@@ -53,8 +53,9 @@ from .ids import (
     slugify,
 )
 from .issues import Issue, SymkdError, error, sort_issues, warning
+from .latex import UnbalancedBracesError, check_braces
 from .model import Entry, EntryType, Source, entry_to_yaml
-from .yamlio import Loc, YamlDocument, create_all, decode_text, parse_mapping
+from .yamlio import Loc, YamlDocument, create_all, parse_mapping, read_text
 
 CHECK = "bibtex"
 
@@ -183,20 +184,12 @@ def _line(block_line: int | None) -> int:
 
 
 def _braces_balanced(text: str) -> bool:
-    depth = 0
-    escaped = False
-    for char in text:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
+    """Braces pair up as BibTeX counts them (:func:`symkd_survey.latex.check_braces`)."""
+    try:
+        check_braces(text)
+    except UnbalancedBracesError:
+        return False
+    return True
 
 
 def split_authors(raw: str) -> tuple[list[str], str | None]:
@@ -601,11 +594,7 @@ def plan_import(repo: Repository, bib_file: Path, *, source: Source = "curated",
     """Read ``bib_file`` and decide what to write; writes nothing."""
     shown = repo.display(bib_file)
     plan = ImportPlan(path=shown)
-    try:
-        raw = bib_file.read_bytes()
-    except OSError as exc:
-        raise SymkdError([error("io", shown, 0, f"cannot read the file: {exc.strerror or exc}")]) from None
-    text, problems = decode_text(raw, shown)
+    text, problems = read_text(bib_file, shown)
     if text is None:
         raise SymkdError(problems)
     converted, file_issues = parse_bibtex(text, shown, source=source, today=today)

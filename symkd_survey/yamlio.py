@@ -182,13 +182,18 @@ def decode_text(raw: bytes, path: str) -> tuple[str | None, list[Issue]]:
     return text, []
 
 
-def read_mapping(file: Path, display: str) -> tuple[YamlDocument | None, list[Issue]]:
-    """Read and parse a YAML file; a missing or unreadable file is an issue too."""
+def read_text(file: Path, display: str) -> tuple[str | None, list[Issue]]:
+    """A UTF-8 text file's content; an unreadable or undecodable file is an issue."""
     try:
         raw = file.read_bytes()
     except OSError as exc:
         return None, [error("io", display, 0, f"cannot read the file: {exc.strerror or exc}")]
-    text, issues = decode_text(raw, display)
+    return decode_text(raw, display)
+
+
+def read_mapping(file: Path, display: str) -> tuple[YamlDocument | None, list[Issue]]:
+    """Read and parse a YAML file; a missing or unreadable file is an issue too."""
+    text, issues = read_text(file, display)
     if text is None:
         return None, issues
     return parse_mapping(text, display)
@@ -283,9 +288,8 @@ def dump_mapping(data: Mapping[str, Any], block: frozenset[str] = frozenset()) -
     return "\n".join(out) + "\n"
 
 
-def atomic_write(file: Path, text: str) -> None:
-    """Write ``text`` to ``file`` through a temporary file in the same folder and a rename,
-    so that a reader or a crash never sees half a file."""
+def _temporary_copy(file: Path, text: str) -> str:
+    """``text`` written and synced to a new temporary file beside ``file``; returns its name."""
     file.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.", suffix=".tmp")
     try:
@@ -293,6 +297,17 @@ def atomic_write(file: Path, text: str) -> None:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    return temp_name
+
+
+def atomic_write(file: Path, text: str) -> None:
+    """Write ``text`` to ``file`` through a temporary file in the same folder and a rename,
+    so that a reader or a crash never sees half a file."""
+    temp_name = _temporary_copy(file, text)
+    try:
         Path(temp_name).replace(file)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
@@ -305,13 +320,8 @@ def create_exclusive(file: Path, text: str) -> None:
     The text goes to a temporary file first, which is then hard-linked to its name: the link
     fails if the name exists, even when another process created it a moment ago.
     """
-    file.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.", suffix=".tmp")
+    temp_name = _temporary_copy(file, text)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
         try:
             os.link(temp_name, file)
         except FileExistsError:
