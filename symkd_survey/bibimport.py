@@ -42,7 +42,7 @@ from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_i
 from pydantic import ValidationError
 
 from .catalogue import ENTRY_SUFFIX, Catalogue, LoadedEntry, Repository, load_catalogue
-from .checks import run_checks
+from .checks import identity_probes, run_checks
 from .ids import (
     KEY_MAX_LENGTH,
     is_valid_key,
@@ -573,20 +573,9 @@ def parse_bibtex(text: str, path: str, *, source: Source = "curated",
 def _same_work_index(items: list[tuple[str, Entry]]) -> dict[tuple[str, str], str]:
     index: dict[tuple[str, str], str] = {}
     for key, entry in items:
-        for probe in _probes(entry):
+        for probe in identity_probes(entry):
             index.setdefault(probe, key)
     return index
-
-
-def _probes(entry: Entry) -> list[tuple[str, str]]:
-    probes: list[tuple[str, str]] = []
-    if entry.ids.arxiv and (arxiv := normalize_arxiv_id(entry.ids.arxiv)):
-        probes.append(("arXiv id", arxiv))
-    if entry.ids.doi and (doi := normalize_doi(entry.ids.doi)):
-        probes.append(("DOI", doi))
-    if title := normalize_title(entry.title):
-        probes.append(("title", title))
-    return probes
 
 
 def plan_import(repo: Repository, bib_file: Path, *, source: Source = "curated",
@@ -613,7 +602,7 @@ def plan_import(repo: Repository, bib_file: Path, *, source: Source = "curated",
         if item.failed or item.entry is None:
             plan.failed.append(Failed(item.bib_key, item.line))
             continue
-        repeat = next(((p, existing[p]) for p in _probes(item.entry) if p in existing), None)
+        repeat = next(((p, existing[p]) for p in identity_probes(item.entry) if p in existing), None)
         if repeat:
             (what, value), key = repeat
             plan.issues.append(warning("duplicate", shown, item.line,
@@ -622,7 +611,7 @@ def plan_import(repo: Repository, bib_file: Path, *, source: Source = "curated",
                                        "nothing was overwritten"))
             plan.skipped.append(Skipped(item.bib_key, item.line, key))
             continue
-        earlier = next(((p, seen_in_file[p]) for p in _probes(item.entry) if p in seen_in_file), None)
+        earlier = next(((p, seen_in_file[p]) for p in identity_probes(item.entry) if p in seen_in_file), None)
         if earlier:
             (what, value), (key, line) = earlier
             plan.issues.append(warning("duplicate", shown, item.line,
@@ -632,7 +621,7 @@ def plan_import(repo: Repository, bib_file: Path, *, source: Source = "curated",
             continue
         key = _assign_key(item, taken, plan)
         taken.add(key)
-        for probe in _probes(item.entry):
+        for probe in identity_probes(item.entry):
             seen_in_file.setdefault(probe, (key, item.line))
         accepted.append((item, key))
 

@@ -182,13 +182,19 @@ def _bibtex_fields(entry: Entry, builder: _Builder) -> str:
     builder.text("address", entry.address, "address", ("address",))
     builder.raw("year", str(entry.year))
     builder.text("note", entry.note, "note", ("note",))
+    _identifiers(entry, builder, ("archiveprefix", "arXiv"), "primaryclass")
+    return _BIBTEX_TYPE.get(entry.type, entry.type)
+
+
+def _identifiers(entry: Entry, builder: _Builder, archive: tuple[str, str], class_field: str) -> None:
+    """doi, url and the arXiv eprint, never escaped; the dialects differ only in how they
+    name the archive (``archiveprefix = arXiv`` / ``eprinttype = arxiv``) and its class."""
     builder.verbatim("doi", entry.ids.doi, "ids.doi", ("ids", "doi"))
     builder.verbatim("url", entry.links.url, "links.url", ("links", "url"))
     if entry.ids.arxiv:
         builder.verbatim("eprint", entry.ids.arxiv, "ids.arxiv", ("ids", "arxiv"))
-        builder.raw("archiveprefix", "arXiv")
-        builder.text("primaryclass", entry.primary_class, "primary_class", ("primary_class",))
-    return _BIBTEX_TYPE.get(entry.type, entry.type)
+        builder.raw(*archive)
+        builder.text(class_field, entry.primary_class, "primary_class", ("primary_class",))
 
 
 def _biblatex_type(entry: Entry) -> tuple[str, str | None]:
@@ -226,12 +232,7 @@ def _biblatex_fields(entry: Entry, builder: _Builder) -> str:
         builder.raw("type", subtype)
     builder.raw("date", str(entry.year))
     builder.text("note", entry.note, "note", ("note",))
-    builder.verbatim("doi", entry.ids.doi, "ids.doi", ("ids", "doi"))
-    builder.verbatim("url", entry.links.url, "links.url", ("links", "url"))
-    if entry.ids.arxiv:
-        builder.verbatim("eprint", entry.ids.arxiv, "ids.arxiv", ("ids", "arxiv"))
-        builder.raw("eprinttype", "arxiv")
-        builder.text("eprintclass", entry.primary_class, "primary_class", ("primary_class",))
+    _identifiers(entry, builder, ("eprinttype", "arxiv"), "eprintclass")
     return kind
 
 

@@ -36,7 +36,7 @@ class Repository:
 
     def display(self, file: Path) -> str:
         """A path as users see it: relative to the repository root where possible."""
-        if file.parent is self.catalogue_dir or str(file.parent) == str(self.catalogue_dir):
+        if str(file.parent) == str(self.catalogue_dir):
             return f"{CATALOGUE_DIR}/{file.name}"  # the common case, without path arithmetic
         try:  # the common case (files listed from the catalogue folder) needs no system call
             return file.relative_to(self.root).as_posix()

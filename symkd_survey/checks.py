@@ -164,28 +164,38 @@ ENTRY_CHECKS: tuple[EntryCheck, ...] = (
 )
 
 
+IDENTITY_LOCATIONS: dict[str, tuple[str, ...]] = {"arXiv id": ("ids", "arxiv"), "DOI": ("ids", "doi"),
+                                                   "title": ("title",)}
+
+
+def identity_probes(entry: Entry) -> list[tuple[str, str]]:
+    """What makes two entries the same paper: ``(what, value)`` for the arXiv id (without
+    version), the DOI (lower case, no resolver) and the normalised title, in that order."""
+    probes: list[tuple[str, str]] = []
+    if entry.ids.arxiv and (arxiv := normalize_arxiv_id(entry.ids.arxiv)):
+        probes.append(("arXiv id", arxiv))
+    if entry.ids.doi and (doi := normalize_doi(entry.ids.doi)):
+        probes.append(("DOI", doi))
+    if title := normalize_title(entry.title):
+        probes.append(("title", title))
+    return probes
+
+
 def check_duplicates(catalogue: Catalogue) -> Iterable[Issue]:
     """The same paper twice: same arXiv id (any version), same DOI, or the same normalised title.
 
     Both files of a pair are reported, each naming the other, so that validating only a new
     file still tells its contributor which entry it repeats.
     """
-    probes: tuple[tuple[str, Callable[[LoadedEntry], str | None], tuple[str, ...]], ...] = (
-        ("arXiv id", lambda i: normalize_arxiv_id(i.entry.ids.arxiv) if i.entry.ids.arxiv else None, ("ids", "arxiv")),
-        ("DOI", lambda i: normalize_doi(i.entry.ids.doi) if i.entry.ids.doi else None, ("ids", "doi")),
-        ("title", lambda i: normalize_title(i.entry.title) or None, ("title",)),
-    )
+    first_seen: dict[tuple[str, str], LoadedEntry] = {}
     reported: set[tuple[str, str]] = set()
-    for what, probe, loc in probes:
-        first_seen: dict[str, LoadedEntry] = {}
-        for item in catalogue:
-            value = probe(item)
-            if value is None:
-                continue
-            first = first_seen.setdefault(value, item)
+    for item in catalogue:
+        for probe in identity_probes(item.entry):
+            first = first_seen.setdefault(probe, item)
             if first is item or (first.key, item.key) in reported:
                 continue
             reported.add((first.key, item.key))
+            what, loc = probe[0], IDENTITY_LOCATIONS[probe[0]]
             for this, other in ((item, first), (first, item)):
                 yield error("duplicate", this.path, this.line(*loc), f"same {what} as '{other.key}' ({other.path})",
                             "one paper, one entry: merge the two")

@@ -29,7 +29,7 @@ from xml.etree import ElementTree as ET
 import jinja2
 from markupsafe import Markup, escape
 
-from .catalogue import Catalogue, LoadedEntry, Repository
+from .catalogue import Catalogue, Repository
 from .ids import is_safe_url
 from .issues import SymkdError
 from .model import Entry
@@ -509,10 +509,3 @@ def write_generated(files: GeneratedSite, folder: Path) -> None:
             target.write_bytes(content)
         else:
             target.write_text(content, encoding="utf-8")
-
-
-def generated_keys(files: Iterable[str]) -> list[str]:
-    return sorted(p[len("papers/"):-3] for p in files if p.startswith("papers/") and p.endswith(".md"))
-
-
-__all__ = ["LoadedEntry", "generate_site", "write_generated"]

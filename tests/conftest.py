@@ -26,6 +26,17 @@ def real_repo() -> Repository:
     return Repository(REPO_ROOT)
 
 
+def seeded_repository(folder: Path, keys: tuple[str, ...]) -> Repository:
+    """The shipped taxonomy and a few shipped entries: a small catalogue whose content a test
+    controls (the real catalogue keeps growing and may come to hold what a test adds)."""
+    root = folder / "repo"
+    (root / "catalogue").mkdir(parents=True)
+    shutil.copy(REPO_ROOT / "taxonomy.yaml", root / "taxonomy.yaml")
+    for key in keys:
+        shutil.copy(REPO_ROOT / "catalogue" / f"{key}.yaml", root / "catalogue" / f"{key}.yaml")
+    return Repository(root)
+
+
 @pytest.fixture
 def repo_copy(tmp_path: Path) -> Repository:
     """A copy of the shipped taxonomy and catalogue that a test may change."""

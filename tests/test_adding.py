@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from symkd_survey.model import Entry
 from symkd_survey.taxonomy import FACETS
 
 from .arxiv_support import DATA, FakeArxiv, Reply, closed_port
-from .conftest import REPO_ROOT, SHARED
+from .conftest import REPO_ROOT, SHARED, seeded_repository
 
 Run = Callable[..., tuple[int, str, str]]
 SEVERAL = "2104.08164,2203.15556,2210.11416"
@@ -36,18 +35,9 @@ TODAY = dt.date.today().isoformat()
 SEEDED = ("west2022symbolic", "gulcehre2023reinforced", "mitra2023orca")
 
 
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Repository:
-    """The shipped taxonomy and a few shipped entries (the real catalogue keeps growing, and
-    may come to hold the papers these tests add)."""
-    root = tmp_path / "repo"
-    (root / "catalogue").mkdir(parents=True)
-    shutil.copy(REPO_ROOT / "taxonomy.yaml", root / "taxonomy.yaml")
-    for key in SEEDED:
-        shutil.copy(REPO_ROOT / "catalogue" / f"{key}.yaml", root / "catalogue" / f"{key}.yaml")
-    return Repository(root)
+    return seeded_repository(tmp_path, SEEDED)
 
 
 def files(repo: Repository) -> list[str]:

@@ -31,8 +31,6 @@ from .arxiv_support import DATA, FakeArxiv, Reply, closed_port
 SEVERAL = "2104.08164,2203.15556,2210.11416"
 
 
-
-
 class FakeClock:
     """Time that passes only when somebody sleeps."""
 

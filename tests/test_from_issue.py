@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from symkd_survey.catalogue import Repository
 from symkd_survey.issues import SymkdError
 
 from .arxiv_support import FakeArxiv, Reply
-from .conftest import DATA, REPO_ROOT
+from .conftest import DATA, REPO_ROOT, seeded_repository
 
 Run = Callable[..., tuple[int, str, str]]
 FORMS = DATA / "issue_forms"
@@ -38,12 +37,7 @@ FACTS = ("--title", "Symbolic Chain-of-Thought Distillation: Small Models Can Al
 @pytest.fixture
 def mini_repo(tmp_path: Path) -> Repository:
     """The real taxonomy and two real entries."""
-    root = tmp_path / "repo"
-    (root / "catalogue").mkdir(parents=True)
-    shutil.copy(REPO_ROOT / "taxonomy.yaml", root / "taxonomy.yaml")
-    for key in ("west2022symbolic", "hsieh2023distilling"):
-        shutil.copy(REPO_ROOT / "catalogue" / f"{key}.yaml", root / "catalogue" / f"{key}.yaml")
-    return Repository(root)
+    return seeded_repository(tmp_path, ("west2022symbolic", "hsieh2023distilling"))
 
 
 def _files(repo: Repository) -> dict[str, bytes]:
@@ -165,8 +159,6 @@ def test_dry_run_writes_nothing(mini_repo: Repository, run_cli: Run) -> None:
 
 
 # --------------------------------------------------------------------------- the arXiv lookup
-
-
 
 
 def test_the_arxiv_record_gives_the_facts(mini_repo: Repository, run_cli: Run, fake: FakeArxiv,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,22 +14,15 @@ from symkd_survey.model import Entry
 from symkd_survey.refresh import refreshed_entry
 
 from .arxiv_support import FakeArxiv, Reply
-from .conftest import REPO_ROOT
+from .conftest import REPO_ROOT, seeded_repository
 
 Run = Callable[..., tuple[int, str, str]]
 SEEDED = ("west2022symbolic", "gulcehre2023reinforced", "mitra2023orca", "chiang2023vicuna")
 
 
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Repository:
-    root = tmp_path / "repo"
-    (root / "catalogue").mkdir(parents=True)
-    shutil.copy(REPO_ROOT / "taxonomy.yaml", root / "taxonomy.yaml")
-    for key in SEEDED:
-        shutil.copy(REPO_ROOT / "catalogue" / f"{key}.yaml", root / "catalogue" / f"{key}.yaml")
-    return Repository(root)
+    return seeded_repository(tmp_path, SEEDED)
 
 
 def snapshot(repo: Repository) -> dict[str, str]:
