@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,12 +34,14 @@ from pydantic import ValidationError
 from .arxiv_client import ArxivClient, MissingIdsError, network_issue, short_id
 from .catalogue import Catalogue, LoadedEntry, Repository, load_catalogue
 from .checks import run_checks
-from .ids import KEY_MAX_LENGTH, normalize_doi, parse_arxiv_id, slugify
+from .fileio import create_all
+from .ids import normalize_doi, parse_arxiv_id
 from .issues import Issue, SymkdError, error
+from .keys import base_key, unique_key
 from .model import Entry, Ids, entry_to_yaml
 from .network import NetworkError
 from .taxonomy import FACETS, Taxonomy
-from .yamlio import create_all, parse_mapping, read_text
+from .yamlio import parse_mapping, read_text
 
 ID_FORMS_HINT = ("write it as 2110.07178, 2110.07178v2, arXiv:2110.07178, "
                  "https://arxiv.org/abs/2110.07178 or hep-th/9901001")
@@ -55,11 +57,6 @@ PARTICLES = frozenset({
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 # Words skipped when choosing the title word of a key (``west2022symbolic``).
-STOPWORDS = frozenset({
-    "a", "an", "the", "on", "of", "in", "for", "to", "towards", "toward", "and", "with", "from", "by", "at",
-    "via", "into", "is", "are", "do", "does", "can", "how", "what", "why", "when", "where", "which", "who",
-    "we", "our", "your", "its", "as",
-})
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,41 +185,14 @@ def entry_from_result(result: Any, arxiv_id: str, *, today: dt.date, abstract: b
     )
 
 
-def title_word(title: str) -> str:
-    """The first significant word of a title, as a slug.
+def entry_key(entry: Entry) -> str:
+    """The key rule (:func:`symkd_survey.keys.base_key`) applied to an entry.
 
-    >>> title_word("The Large N Limit of Superconformal Field Theories"), title_word("{I2D2}: Inductive")
-    ('large', 'i2d2')
-    """
-    for word in title.split():
-        slug = slugify(word)
-        if slug and slug not in STOPWORDS:
-            return slug
-    return "paper"
-
-
-def base_key(entry: Entry) -> str:
-    """Family name of the first author + year + first significant title word.
-
-    >>> base_key(Entry(title="Symbolic Knowledge Distillation", authors=["Le Bras, Ronan"], year=2022,
-    ...                type="misc", source="curated", added="2026-01-01"))
+    >>> entry_key(Entry(title="Symbolic Knowledge Distillation", authors=["Le Bras, Ronan"], year=2022,
+    ...                 type="misc", source="curated", added="2026-01-01"))
     'lebras2022symbolic'
     """
-    family = slugify(entry.authors[0].partition(",")[0]) or "anon"
-    word = title_word(entry.title)
-    year = str(entry.year)
-    room = KEY_MAX_LENGTH - len(year) - 3  # leaves room for a "-NN" suffix
-    family = family[: max(8, room // 2)]
-    return f"{family}{year}{word}"[:room]
-
-
-def unique_key(base: str, taken: Callable[[str], bool]) -> str:
-    """``base``, or ``base-2``, ``base-3``, ... whichever is free first."""
-    key, number = base, 1
-    while taken(key):
-        number += 1
-        key = f"{base}-{number}"
-    return key
+    return base_key(entry.authors[0], entry.year, entry.title)
 
 
 def comment_header(versioned_id: str, today: dt.date, taxonomy: Taxonomy) -> str:
@@ -316,7 +286,7 @@ def plan_additions(repo: Repository, requests: Sequence[IdRequest], client: Arxi
             problems.append(error("arxiv", request.origin, request.line,
                                   f"the arXiv record of {arxiv_id} lacks what an entry needs ({fields})"))
             continue
-        key = unique_key(base_key(entry), taken)
+        key = unique_key(entry_key(entry), taken)
         keys.add(key)
         path = repo.entry_file(key)
         versioned = f"{arxiv_id}v{version}" if version else arxiv_id

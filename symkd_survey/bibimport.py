@@ -28,7 +28,6 @@ import dataclasses
 import datetime as dt
 import logging
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,19 +42,18 @@ from pydantic import ValidationError
 
 from .catalogue import ENTRY_SUFFIX, Catalogue, LoadedEntry, Repository, load_catalogue
 from .checks import identity_probes, run_checks
+from .fileio import MAX_IMPORT_BYTES, create_all
 from .ids import (
-    KEY_MAX_LENGTH,
-    is_valid_key,
     normalize_arxiv_id,
     normalize_doi,
-    normalize_title,
     parse_arxiv_id,
-    slugify,
 )
 from .issues import Issue, SymkdError, error, sort_issues, warning
+from .keys import base_key, key_from_bibtex, unique_key
 from .latex import UnbalancedBracesError, check_braces
 from .model import Entry, EntryType, Source, entry_to_yaml
-from .yamlio import Loc, YamlDocument, create_all, parse_mapping, read_text
+from .text import LIMITS, clean
+from .yamlio import Loc, YamlDocument, parse_mapping, read_text
 
 CHECK = "bibtex"
 
@@ -252,16 +250,8 @@ def format_name(raw: str) -> str:
     return f"{family}, {given}" if given else family
 
 
-def make_key(bib_key: str) -> str:
-    """A valid catalogue key from a BibTeX key: ASCII, lowercase, other characters as '-'.
-
-    >>> make_key("Smith_2020:Deep"), make_key("müller2021"), make_key("west2022symbolic")
-    ('smith-2020-deep', 'muller2021', 'west2022symbolic')
-    """
-    text = unicodedata.normalize("NFKD", bib_key).encode("ascii", "ignore").decode().lower()
-    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    return text[:KEY_MAX_LENGTH].rstrip("-")
-
+MAX_FIELD_CHARS = 2 * LIMITS["abstract"]
+"""The longest raw field value read (LaTeX markup included); longer ones are refused unread."""
 
 # --------------------------------------------------------------------------- one entry
 
@@ -349,7 +339,12 @@ class _EntryReader:
         value = self.values.get(name)
         if value is None:
             return None
-        decoded = decode_latex(value)
+        if len(value) > MAX_FIELD_CHARS:  # decoding LaTeX costs ~20 us a character: bound it first
+            self.error("size", self.lines.get(name, self.line),
+                       f"field '{name}' is {len(value):,} characters long; the limit is {MAX_FIELD_CHARS:,}")
+            self.swallowed.add(name)
+            return None
+        decoded = clean(decode_latex(value), multiline=name == "abstract")
         return decoded or None
 
     def at(self, loc: Loc, name: str) -> None:
@@ -365,7 +360,7 @@ class _EntryReader:
             assert bad is not None
             what = "a space" if bad.group().isspace() else f"'{bad.group()}'"
             self.error("key", self.line, f"invalid key '{bib_key}': a BibTeX key cannot contain {what}",
-                       f"write it as {make_key(bib_key) or 'author2024word'}")
+                       f"write it as {key_from_bibtex(bib_key) or 'author2024word'}")
         return bib_key
 
     def authors(self) -> list[str]:
@@ -583,7 +578,7 @@ def plan_import(repo: Repository, bib_file: Path, *, source: Source = "curated",
     """Read ``bib_file`` and decide what to write; writes nothing."""
     shown = repo.display(bib_file)
     plan = ImportPlan(path=shown)
-    text, problems = read_text(bib_file, shown)
+    text, problems = read_text(bib_file, shown, MAX_IMPORT_BYTES)
     if text is None:
         raise SymkdError(problems)
     converted, file_issues = parse_bibtex(text, shown, source=source, today=today)
@@ -632,23 +627,14 @@ def plan_import(repo: Repository, bib_file: Path, *, source: Source = "curated",
 
 
 def _assign_key(item: _Converted, taken: set[str], plan: ImportPlan) -> str:
-    base = make_key(item.bib_key)
-    if not base:
-        assert item.entry is not None
-        family = item.entry.authors[0].split(",")[0]
-        words = [w for w in normalize_title(item.entry.title).split() if len(w) > 3] or ["work"]
-        base = f"{slugify(family)[:20] or 'anon'}{item.entry.year}{words[0]}"
-    key = base
-    suffix = 2
-    while key in taken:
-        key = f"{base[: KEY_MAX_LENGTH - len(str(suffix)) - 1]}-{suffix}"
-        suffix += 1
+    assert item.entry is not None
+    base = key_from_bibtex(item.bib_key) or base_key(item.entry.authors[0], item.entry.year, item.entry.title)
+    key = unique_key(base, taken.__contains__)
     if key != item.bib_key:
         reason = f"'{base}' is taken by another work" if key != base else "catalogue keys are lowercase ASCII " \
             "letters, digits and hyphens"
         plan.issues.append(warning("key", plan.path, item.line, f"key '{item.bib_key}' is imported as '{key}'",
                                    reason))
-    assert is_valid_key(key)
     return key
 
 

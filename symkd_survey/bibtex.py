@@ -281,6 +281,21 @@ def _issues(item: LoadedEntry, exc: EntryExportError, dialect: Dialect) -> list[
     return issues
 
 
+def export_problems(item: LoadedEntry) -> list[Issue]:
+    """Why ``item`` cannot be exported as BibTeX or BibLaTeX (empty when it can): validation
+    runs this on every entry, so that an entry that validates never breaks an export for others."""
+    issues: list[Issue] = []
+    reported: set[str] = set()
+    for dialect in ("bibtex", "biblatex"):
+        try:
+            to_block(item.key, item.entry, dialect)
+        except EntryExportError as exc:
+            fresh = [p for p in exc.problems if p.field not in reported]  # a lone brace fails both: say it once
+            reported.update(p.field for p in fresh)
+            issues.extend(_issues(item, EntryExportError(exc.key, fresh), dialect) if fresh else [])
+    return issues
+
+
 def entry_snippet(item: LoadedEntry, dialect: Dialect = "bibtex") -> str:
     """One entry as BibTeX or BibLaTeX text, exactly as it appears in the whole file."""
     return export_bibliography([item], dialect)

@@ -117,6 +117,11 @@ def _schema_issues(exc: ValidationError, doc: YamlDocument, path: str) -> list[I
             issues.append(error("unknown-field", path, doc.line_of(loc, key=True), f"unknown field '{dotted}'", hint))
         elif kind == "missing":
             issues.append(error("missing-field", path, doc.line_of(loc[:-1]), f"missing required field '{dotted}'"))
+        elif kind == "text":
+            issues.append(error("text", path, doc.line_of(loc), f"{dotted}: {err['msg']}"))
+        elif kind == "too_long":
+            limit = err.get("ctx", {}).get("max_length")
+            issues.append(error("size", path, doc.line_of(loc), f"field '{dotted}' has more than {limit} items"))
         elif kind == "list_type":
             issues.append(error("schema", path, doc.line_of(loc), f"field '{dotted}' must be a list",
                                 'write [first, second] or one "- item" per line'))

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .catalogue import Repository, entry_files, load_entry
+from .fileio import atomic_write
 from .issues import Issue
 from .model import entry_to_yaml
-from .yamlio import atomic_write
 
 
 @dataclass(slots=True)

@@ -34,16 +34,18 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
-from .adding import base_key, entry_from_result, unique_key
+from .adding import entry_from_result, entry_key
 from .arxiv_client import ArxivClient, MissingIdsError, network_issue
 from .catalogue import Catalogue, LoadedEntry, Repository, load_catalogue
 from .checks import run_checks
+from .fileio import create_exclusive, read_bytes
 from .ids import did_you_mean, is_safe_url, normalize_doi, parse_arxiv_id
 from .issues import Issue, SymkdError, error, sort_issues
+from .keys import unique_key
 from .model import Entry, EntryType, Ids, Links, TaxonomyLabels, entry_to_yaml
 from .network import NetworkError
 from .taxonomy import FACETS, Taxonomy
-from .yamlio import create_exclusive, decode_text, parse_mapping
+from .yamlio import decode_text, parse_mapping
 
 CHECK = "issue-form"
 MAX_BODY_BYTES = 64 * 1024
@@ -155,16 +157,18 @@ def _clean(value: str) -> str:
 
 def read_issue_body(file: Path | BinaryIO, display: str) -> str:
     """The body as text: refused when larger than :data:`MAX_BODY_BYTES` or not UTF-8."""
-    try:
-        if isinstance(file, Path):
-            with file.open("rb") as stream:
-                raw = stream.read(MAX_BODY_BYTES + 1)
-        else:
+    if isinstance(file, Path):  # a regular file only: a pipe or a device would block or never end
+        read, problems = read_bytes(file, display, MAX_BODY_BYTES)
+        if read is None:
+            raise SymkdError(problems)
+        raw = read
+    else:
+        try:
             raw = file.read(MAX_BODY_BYTES + 1)
-    except OSError as exc:
-        raise SymkdError([error("io", display, 0, f"cannot read the file: {exc.strerror or exc}")]) from None
+        except OSError as exc:
+            raise SymkdError([error("io", display, 0, f"cannot read the file: {exc.strerror or exc}")]) from None
     if len(raw) > MAX_BODY_BYTES:
-        raise SymkdError([error(CHECK, display, 0, f"the issue body is larger than {MAX_BODY_BYTES // 1024} KiB",
+        raise SymkdError([error("size", display, 0, f"the issue body is larger than {MAX_BODY_BYTES // 1024} KiB",
                                 "a form submission is a few hundred bytes; nothing was read")])
     text, issues = decode_text(raw, display)
     if text is None:
@@ -525,9 +529,10 @@ def build_entry(request: PaperRequest, metadata: Metadata, *, today: dt.date) ->
             added=today,
         )
     except ValidationError as exc:
-        fields = ", ".join(sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()}))
+        problems = sorted({f"{'.'.join(str(p) for p in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
+                           for e in exc.errors()})
         raise SymkdError([error("metadata", request.path, request.line,
-                                f"the paper's facts are incomplete or malformed ({fields})",
+                                f"the paper's facts are incomplete or malformed ({'; '.join(problems)})",
                                 "give --title, --author and --year")]) from None
 
 
@@ -578,7 +583,7 @@ def plan_from_issue(repo: Repository, text: str, path: str, fetcher: Fetcher, *,
     def taken(key: str) -> bool:
         return key in catalogue.entries or repo.entry_file(key).exists()
 
-    key = unique_key(base_key(entry), taken)
+    key = unique_key(entry_key(entry), taken)
     file = repo.entry_file(key)
     display = repo.display(file)
     entry_text = entry_to_yaml(entry)

@@ -136,12 +136,29 @@ def normalize_title(title: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", ascii_text))
 
 
+SUGGEST_MAX_LENGTH = 64
+"""Suggestions are looked for only for words up to this length (no label, key or field is longer)."""
+SUGGEST_MAX_CANDIDATES = 5000
+"""At most this many candidates are compared, so that no input makes a suggestion expensive."""
+
+
 def did_you_mean(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
-    """The closest candidate to ``word``, or None.
+    """The closest candidate to ``word``, or None; bounded work whatever the input.
 
     >>> did_you_mean("autors", ["authors", "title"])
     'authors'
+    >>> did_you_mean("x" * 10_000_000, ["authors"]) is None
+    True
     """
-    lowered = {c.lower(): c for c in candidates}
+    if not word or len(word) > SUGGEST_MAX_LENGTH:
+        return None
+    lowered: dict[str, str] = {}
+    # difflib's ratio 2M/(a+b) can reach the cutoff only for lengths this close to the word's
+    low, high = len(word) * cutoff / (2 - cutoff), len(word) * (2 - cutoff) / cutoff
+    for candidate in candidates:
+        if low <= len(candidate) <= high:
+            lowered.setdefault(candidate.lower(), candidate)
+            if len(lowered) >= SUGGEST_MAX_CANDIDATES:
+                break
     matches = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=cutoff)
     return lowered[matches[0]] if matches else None

@@ -12,11 +12,15 @@ DOIs lose their resolver prefix and are lower-cased; author names are trimmed.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+import re
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from .ids import normalize_arxiv_id, normalize_doi
+from .text import MAX_ITEMS, text_problem
 from .yamlio import dump_mapping
 
 EntryType = Literal[
@@ -25,15 +29,44 @@ EntryType = Literal[
 Source = Literal["survey", "curated"]
 
 
+def _rule(kind: str, *, multiline: bool = False) -> Callable[[str], str]:
+    """The text rule of :mod:`symkd_survey.text` for one kind of field, as a validator."""
+
+    def check(value: str) -> str:
+        problem = text_problem(value, kind, multiline=multiline)
+        if problem is not None:
+            raise PydanticCustomError("text", problem)  # reported under the check name "text"
+        return value
+
+    return check
+
+
+# One annotated type per kind of text: every string field of every model is one of these.
+Title = Annotated[str, AfterValidator(_rule("title"))]
+Name = Annotated[str, AfterValidator(_rule("name"))]
+VenueText = Annotated[str, AfterValidator(_rule("venue"))]
+Summary = Annotated[str, AfterValidator(_rule("summary"))]
+Abstract = Annotated[str, AfterValidator(_rule("abstract", multiline=True))]
+Note = Annotated[str, AfterValidator(_rule("note"))]
+Url = Annotated[str, AfterValidator(_rule("url"))]
+IdText = Annotated[str, AfterValidator(_rule("id"))]
+Label = Annotated[str, AfterValidator(_rule("label"))]
+Short = Annotated[str, AfterValidator(_rule("short"))]
+Reason = Annotated[str, AfterValidator(_rule("reason"))]
+
+_YEAR_RE = re.compile(r"[0-9]{4}")
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class Ids(_Strict):
-    arxiv: str | None = None
-    doi: str | None = None
-    acl: str | None = None
-    openreview: str | None = None
+    arxiv: IdText | None = None
+    doi: IdText | None = None
+    acl: IdText | None = None
+    openreview: IdText | None = None
 
     @field_validator("arxiv")
     @classmethod
@@ -47,109 +80,116 @@ class Ids(_Strict):
 
 
 class Links(_Strict):
-    url: str | None = None
-    code: str | None = None
-    data: str | None = None
-    project: str | None = None
-    pdf: str | None = None
+    url: Url | None = None
+    code: Url | None = None
+    data: Url | None = None
+    project: Url | None = None
+    pdf: Url | None = None
 
 
 class TaxonomyLabels(_Strict):
-    method: list[str] = Field(default_factory=list)
-    application: list[str] = Field(default_factory=list)
-    area: list[str] = Field(default_factory=list)
-    opportunity: list[str] = Field(default_factory=list)
-    challenge: list[str] = Field(default_factory=list)
+    method: list[Label] = Field(default_factory=list, max_length=MAX_ITEMS)
+    application: list[Label] = Field(default_factory=list, max_length=MAX_ITEMS)
+    area: list[Label] = Field(default_factory=list, max_length=MAX_ITEMS)
+    opportunity: list[Label] = Field(default_factory=list, max_length=MAX_ITEMS)
+    challenge: list[Label] = Field(default_factory=list, max_length=MAX_ITEMS)
 
 
 class Table3(_Strict):
     """The survey's Table III row, verbatim."""
 
-    method: str
-    application: str
+    method: Short
+    application: Short
 
 
 class Table4(_Strict):
     """The survey's Table IV row, verbatim."""
 
-    teacher: str
-    student: str
-    dataset: str
-    size: str
+    teacher: Short
+    student: Short
+    dataset: Short
+    size: Short
 
 
 class Erratum(_Strict):
     """Where the survey's citation of this work differs from the verified record."""
 
-    field: str
-    survey: str
-    note: str
+    field: Label
+    survey: Note
+    note: Note
 
 
 class SurveyPlacement(_Strict):
     ref: int | None = None
-    sections: list[str] = Field(default_factory=list)
+    sections: list[Label] = Field(default_factory=list, max_length=MAX_ITEMS)
     table3: Table3 | None = None
     table4: Table4 | None = None
     errata: list[Erratum] = Field(default_factory=list)
 
 
 class Distillation(_Strict):
-    teachers: list[str] = Field(default_factory=list)
-    students: list[str] = Field(default_factory=list)
-    dataset: str | None = None
+    teachers: list[Short] = Field(default_factory=list, max_length=MAX_ITEMS)
+    students: list[Short] = Field(default_factory=list, max_length=MAX_ITEMS)
+    dataset: Short | None = None
     size: int | None = Field(default=None, ge=0)
 
 
 class Acceptance(_Strict):
     """A warning a maintainer has looked at and accepts for this entry, with the reason."""
 
-    check: str = Field(min_length=1)
-    reason: str = Field(min_length=10)
+    check: Label = Field(min_length=1)
+    reason: Reason = Field(min_length=10)
 
 
 class BibtexOverrides(_Strict):
     """Per-entry corrections for cases the export rules get wrong."""
 
-    title: str | None = None
+    title: Note | None = None
     """The BibTeX title exactly as it should be written, braces included."""
 
 
 class Entry(_Strict):
-    title: str = Field(min_length=1)
-    authors: list[str] = Field(min_length=1)
+    title: Title = Field(min_length=1)
+    authors: list[Name] = Field(min_length=1, max_length=MAX_ITEMS)
     year: int
     type: EntryType
-    venue: str | None = None
-    volume: str | None = None
-    number: str | None = None
-    pages: str | None = None
-    publisher: str | None = None
-    address: str | None = None
-    note: str | None = None
+    venue: VenueText | None = None
+    volume: IdText | None = None
+    number: IdText | None = None
+    pages: IdText | None = None
+    publisher: VenueText | None = None
+    address: VenueText | None = None
+    note: Note | None = None
     ids: Ids = Field(default_factory=Ids)
-    primary_class: str | None = None
+    primary_class: Label | None = None
     links: Links = Field(default_factory=Links)
     taxonomy: TaxonomyLabels = Field(default_factory=TaxonomyLabels)
     survey: SurveyPlacement | None = None
     distillation: Distillation | None = None
-    summary: str | None = None
-    abstract: str | None = None
-    cites: list[str] = Field(default_factory=list)
-    references: list[str] = Field(default_factory=list)
+    summary: Summary | None = None
+    abstract: Abstract | None = None
+    cites: list[Label] = Field(default_factory=list, max_length=MAX_ITEMS)
+    references: list[IdText] = Field(default_factory=list, max_length=MAX_ITEMS)
     """Works outside the catalogue that this paper cites, as ``arxiv:ID`` or ``doi:DOI``."""
     bibtex: BibtexOverrides | None = None
-    accept: list[Acceptance] = Field(default_factory=list)
+    accept: list[Acceptance] = Field(default_factory=list, max_length=100)
     """Warnings (never errors) accepted for this entry, e.g. a legitimate citation cycle."""
     source: Source
     verified: bool = True
-    verification_note: str | None = None
+    verification_note: Note | None = None
     added: dt.date
 
     @field_validator("authors")
     @classmethod
     def _trim_authors(cls, value: list[str]) -> list[str]:
         return [" ".join(name.split()) for name in value]
+
+    @field_validator("year", mode="before")
+    @classmethod
+    def _four_digits(cls, value: Any) -> Any:
+        if isinstance(value, str) and not _YEAR_RE.fullmatch(value):
+            raise ValueError("write the year as four digits")
+        return value
 
     @field_validator("verified", mode="before")
     @classmethod
@@ -164,6 +204,8 @@ class Entry(_Strict):
     @classmethod
     def _iso_date(cls, value: Any) -> Any:
         if isinstance(value, str):
+            if not _DATE_RE.fullmatch(value):
+                raise ValueError("write a real date as YYYY-MM-DD")
             try:
                 return dt.date.fromisoformat(value)
             except ValueError:

@@ -32,11 +32,12 @@ from typing import Any
 from .adding import arxiv_authors, arxiv_doi, collapse, given_family, preprint_note
 from .arxiv_client import ArxivClient, MissingIdsError, network_issue, short_id
 from .catalogue import LoadedEntry, Repository, load_catalogue
+from .fileio import atomic_write
 from .ids import did_you_mean
 from .issues import Issue, SymkdError, error
 from .model import Entry, entry_to_data, entry_to_yaml
 from .network import NetworkError
-from .yamlio import atomic_write, parse_mapping
+from .yamlio import parse_mapping
 
 CACHE_NAMESPACE = "arxiv-refresh"
 _ARXIV_DATACITE_PREFIX = "10.48550/arxiv."

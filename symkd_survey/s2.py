@@ -7,14 +7,18 @@ Each reference is then matched to a catalogue entry by arXiv id, DOI, ACL id or 
 title and becomes a ``cites`` key; one that is not in the catalogue but has an arXiv id or a
 DOI becomes a ``references`` item; the rest are counted and dropped.
 
-Network rules shared with the other clients (:mod:`symkd_survey.network`): backoff with
-jitter on 429 and 5xx answers and on timeouts, at least 3 s between requests, answers cached
-on disk per paper. A refused connection or an unknown host fails at once (waiting does not
-help when offline). Only ``cites`` and ``references`` ever change; existing items are kept,
-and the lists are written sorted.
+Network rules shared with the other clients (:mod:`symkd_survey.network`, whose
+:class:`~symkd_survey.network.HttpClient` makes every request): backoff with jitter on 429 and
+5xx answers, on timeouts and on answers cut short, at least 3 s between requests, answers
+cached on disk per paper; no redirect to another host (so the API key never leaves the host it
+was configured for), at most :data:`MAX_ANSWER_BYTES` per answer, and one deadline per request
+(:attr:`S2Client.timeout`, 30 s). A refused connection or an unknown host fails at once
+(waiting does not help when offline). Only ``cites`` and ``references`` ever change; existing
+items are kept, and the lists are written sorted.
 
-Environment: ``SYMKD_S2_URL`` (default https://api.semanticscholar.org) and the optional
-``SYMKD_S2_API_KEY``, sent as the ``x-api-key`` header.
+Environment: ``SYMKD_S2_URL`` (default https://api.semanticscholar.org), the optional
+``SYMKD_S2_API_KEY``, sent as the ``x-api-key`` header, and the optional ``SYMKD_DEADLINE``
+(seconds for all the requests of the command).
 """
 
 from __future__ import annotations
@@ -23,24 +27,32 @@ import difflib
 import functools
 import json
 import os
-import socket
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
 from .catalogue import Catalogue, LoadedEntry, Repository
+from .fileio import atomic_write
 from .graph import normalize_reference
 from .ids import did_you_mean, is_safe_url, normalize_arxiv_id, normalize_doi, normalize_title
 from .issues import Issue, SymkdError, error, warning
 from .model import entry_to_yaml
-from .network import DiskCache, NetworkError, RetryableError, RetryPolicy, default_cache_dir
+from .network import (
+    MIB,
+    Deadline,
+    DiskCache,
+    HttpClient,
+    NetworkError,
+    RetryableError,
+    RetryPolicy,
+    Unreachable,
+    deadline_from_environment,
+    default_cache_dir,
+    printable,
+)
 from .validate import raise_on_errors, validate
-from .yamlio import atomic_write
 
 S2_URL_ENV = "SYMKD_S2_URL"
 S2_API_KEY_ENV = "SYMKD_S2_API_KEY"
@@ -50,10 +62,14 @@ FIELDS = "title,externalIds,references.title,references.externalIds"
 BATCH_SIZE = 50
 """Papers per request. The API takes up to 500 ids but returns at most 10 MB and 9,999
 references per call; 50 papers with up to 200 references each stay within both."""
+MAX_ANSWER_BYTES = 10 * MIB
+"""The largest answer read, before and after decompression: the API's own limit per call is
+10 MB, so a larger answer is not from it."""
+DEFAULT_TIMEOUT = 30.0
+"""Seconds one request may take as a whole: connecting, waiting, and reading the answer."""
 CACHE_NAMESPACE = "s2"
 MIN_TITLE_WORDS = 3
 """Titles shorter than this (normalised) are too generic to match a reference by title."""
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
 # --------------------------------------------------------------------------- the client
@@ -114,40 +130,49 @@ def parse_paper(data: Any) -> S2Paper | None:
                    tuple(ref for ref in found if ref is not None))
 
 
-def _retry_after(value: str | None) -> float | None:
-    try:
-        return max(0.0, float(value)) if value else None
-    except ValueError:
-        return None
-
-
 @dataclass(slots=True)
 class S2Client:
-    """A small client for the batch paper endpoint."""
+    """A small client for the batch paper endpoint.
+
+    ``timeout`` bounds each request as a whole, ``max_bytes`` each answer, and ``deadline``
+    (optional) all of this client's requests together.
+    """
 
     base_url: str = DEFAULT_S2_URL
     api_key: str | None = None
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     cache: DiskCache | None = None
-    timeout: float = 30.0
+    timeout: float = DEFAULT_TIMEOUT
     on_retry: Callable[[int, RetryableError, float], None] | None = None
+    max_bytes: int = MAX_ANSWER_BYTES
+    deadline: Deadline | None = None
     requests: int = 0
     """How many HTTP requests this client has sent (cache hits send none)."""
+    http: HttpClient = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.http = HttpClient(self.where, timeout=self.timeout, max_bytes=self.max_bytes, deadline=self.deadline)
 
     @classmethod
     def from_env(cls, *, use_cache: bool = True, **options: Any) -> S2Client:
-        """A client configured from ``SYMKD_S2_URL``, ``SYMKD_S2_API_KEY`` and
-        ``SYMKD_CACHE_DIR``; a bad URL is a :class:`SymkdError`."""
+        """A client configured from ``SYMKD_S2_URL``, ``SYMKD_S2_API_KEY``, ``SYMKD_DEADLINE``
+        and ``SYMKD_CACHE_DIR``; a bad URL or deadline is a :class:`SymkdError`."""
         url = os.environ.get(S2_URL_ENV) or DEFAULT_S2_URL
         if not is_safe_url(url):
             raise SymkdError([error("s2", S2_URL_ENV, 0, f"not an http(s) address: {url!r}",
                                     f"set {S2_URL_ENV} to e.g. {DEFAULT_S2_URL}, or unset it")])
         key = os.environ.get(S2_API_KEY_ENV) or None
+        options.setdefault("deadline", deadline_from_environment())
         return cls(url.rstrip("/"), key, cache=DiskCache(default_cache_dir(), enabled=use_cache), **options)
 
     @property
     def endpoint(self) -> str:
         return f"{self.base_url.rstrip('/')}{BATCH_PATH}?{urllib.parse.urlencode({'fields': FIELDS})}"
+
+    @property
+    def where(self) -> str:
+        """How messages name the service: ``Semantic Scholar (URL)``."""
+        return f"Semantic Scholar ({self.base_url})"
 
     def papers(self, ids: Sequence[str]) -> dict[str, S2Paper | None]:
         """Semantic Scholar's record of each id (``ARXIV:...``, ``DOI:...``, ``ACL:...``),
@@ -166,7 +191,7 @@ class S2Client:
                 wanted.append(paper_id)
         for start in range(0, len(wanted), BATCH_SIZE):
             batch = wanted[start:start + BATCH_SIZE]
-            answer = self.policy.run(functools.partial(self._post, batch), self.on_retry)
+            answer = self.policy.run(functools.partial(self._post, batch), self.on_retry, deadline=self.deadline)
             for paper_id, raw in zip(batch, answer, strict=True):
                 try:
                     paper = parse_paper(raw)
@@ -186,61 +211,47 @@ class S2Client:
             return None
         try:
             return parse_paper(json.loads(text))
-        except ValueError:  # includes JSONDecodeError: a damaged cache file is ignored
+        except (ValueError, RecursionError):  # includes JSONDecodeError: a damaged cache file is ignored
             return None
 
     def _post(self, batch: list[str]) -> list[Any]:
-        headers = {"Content-Type": "application/json", "Accept": "application/json",
-                   "User-Agent": f"symkd-survey/{__version__}"}
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if self.api_key:
             headers["x-api-key"] = self.api_key
         body = json.dumps({"ids": batch}).encode("utf-8")
-        request = urllib.request.Request(self.endpoint, data=body, headers=headers, method="POST")
-        where = f"Semantic Scholar ({self.base_url})"
+        where = self.where
         self.requests += 1
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # the URL was checked: http(s) only
-                raw = response.read()
-        except urllib.error.HTTPError as exc:
-            detail = _error_detail(exc)
-            if exc.code in RETRY_STATUSES:
-                raise RetryableError(f"{where} answered HTTP {exc.code}{detail}",
-                                     retry_after=_retry_after(exc.headers.get("Retry-After"))) from None
-            hint = f"; check {S2_API_KEY_ENV}" if exc.code in (401, 403) else ""
-            raise NetworkError(f"{where} refused the request: HTTP {exc.code}{detail}{hint}") from None
-        except urllib.error.URLError as exc:
-            reason = exc.reason
-            if isinstance(reason, TimeoutError):
-                raise RetryableError(f"{where} did not answer within {self.timeout:g} s") from None
-            if isinstance(reason, (ConnectionRefusedError, socket.gaierror)):
-                raise NetworkError(f"cannot reach {where}: {_describe(reason)}; are you offline?") from None
-            raise RetryableError(f"cannot reach {where}: {_describe(reason)}") from None
-        except TimeoutError:
-            raise RetryableError(f"{where} did not answer within {self.timeout:g} s") from None
-        except (ConnectionError, OSError) as exc:  # reset or closed mid-answer
-            raise RetryableError(f"{where} broke off the answer: {_describe(exc)}") from None
+            response = self.http.post(self.endpoint, body, headers)
+        except Unreachable as exc:
+            if exc.offline:
+                raise NetworkError(f"cannot reach {where}: {exc.reason}; are you offline?") from None
+            raise
+        if not response.ok:
+            detail = _error_detail(response.body)
+            if response.retryable:
+                raise response.error(f"{where} answered HTTP {response.status}{detail}")
+            hint = f"; check {S2_API_KEY_ENV}" if response.status in (401, 403) else ""
+            raise NetworkError(f"{where} refused the request: HTTP {response.status}{detail}{hint}")
         try:
-            answer = json.loads(raw)
+            answer = json.loads(response.body)
         except ValueError:
             raise RetryableError(f"{where} sent an answer that is not JSON") from None
+        except RecursionError:
+            raise NetworkError(f"{where} sent JSON nested too deeply to read") from None
         if not isinstance(answer, list) or len(answer) != len(batch):
             raise NetworkError(f"{where} sent an unexpected answer: expected a list of {len(batch)} papers")
         return answer
 
 
-def _describe(reason: object) -> str:
-    if isinstance(reason, OSError) and reason.strerror:
-        return reason.strerror.lower()
-    return str(reason) or type(reason).__name__
-
-
-def _error_detail(exc: urllib.error.HTTPError) -> str:
+def _error_detail(body: bytes) -> str:
+    """`` (message)`` from a JSON error answer, or nothing."""
     try:
-        data = json.loads(exc.read() or b"null")
-    except (ValueError, OSError):
+        data = json.loads(body or b"null")
+    except (ValueError, RecursionError):
         return ""
     message = data.get("error") or data.get("message") if isinstance(data, dict) else None
-    return f" ({message})" if isinstance(message, str) and message else ""
+    return f" ({printable(message, 200)})" if isinstance(message, str) and message else ""
 
 
 # --------------------------------------------------------------------------- matching to the catalogue

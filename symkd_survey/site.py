@@ -129,8 +129,16 @@ def safe_json(data: Any) -> str:
 
 
 def front_matter(title: str) -> str:
-    """MkDocs front matter: MkDocs' theme inserts the title unescaped, so it is escaped here."""
-    return "---\ntitle: " + json.dumps(html.escape(title), ensure_ascii=False) + "\n---\n\n"
+    """MkDocs front matter: MkDocs' theme inserts the title unescaped, so it is HTML-escaped
+    here, and written in pure ASCII (every other character as an HTML character reference), so
+    that no character YAML reads as a line break or refuses (U+0085, U+2028) can end the front
+    matter early and turn the page into Markdown.
+
+    >>> front_matter("Caf\u00e9 <b>\u0085")
+    '---\\ntitle: "Caf&#233; &lt;b&gt;&#133;"\\n---\\n\\n'
+    """
+    escaped = html.escape(title).encode("ascii", "xmlcharrefreplace").decode("ascii")
+    return "---\ntitle: " + json.dumps(escaped) + "\n---\n\n"
 
 
 # --------------------------------------------------------------------------- the model of the site

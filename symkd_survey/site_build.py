@@ -15,6 +15,9 @@ from .catalogue import Repository
 from .issues import Issue, SymkdError, error
 
 MKDOCS_FILE = "mkdocs.yml"
+BUILD_MARKER = ".symkd-site"
+"""Written into every built site: a folder holding it may be emptied and rebuilt."""
+_MKDOCS_SIGNATURE = ("sitemap.xml.gz", "404.html", "index.html")  # a site built before the marker existed
 
 
 @dataclass(slots=True)
@@ -49,12 +52,14 @@ def build_site(repo: Repository, out: Path | None = None, *, strict: bool = True
     if not config_file.is_file():
         raise SymkdError([error("build", MKDOCS_FILE, 0, "no mkdocs.yml in the repository")])
     target = (out or repo.root / "_site").resolve()
+    _refuse_output_folder(repo, out, target, None)  # before MkDocs sees it: its own check is an opaque abort
     handler = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     started = time.perf_counter()
     try:
         config = load_config(str(config_file), site_dir=str(target), strict=strict)
+        _refuse_output_folder(repo, out, target, Path(config["docs_dir"]).resolve())
         build(config)
     except MkDocsException as exc:
         catalogue_issues = _catalogue_issues(exc)
@@ -65,6 +70,8 @@ def build_site(repo: Repository, out: Path | None = None, *, strict: bool = True
         raise SymkdError(issues) from None
     finally:
         logger.removeHandler(handler)
+    (target / BUILD_MARKER).write_text("built by symkd build; this folder is emptied on every build\n",
+                                       encoding="utf-8")
     pages = sum(1 for _ in target.rglob("*.html"))
     return BuildResult(target, pages, time.perf_counter() - started, handler.messages)
 
@@ -78,3 +85,40 @@ def _catalogue_issues(exc: BaseException) -> list[Issue]:
             return list(issues)
         seen = seen.__cause__ or seen.__context__
     return []
+
+
+def _refuse_output_folder(repo: Repository, out: Path | None, target: Path, docs_dir: Path | None) -> None:
+    problem = output_folder_problem(repo, target, docs_dir or (repo.root / "site" / "docs").resolve())
+    if problem is not None:
+        raise SymkdError([error("out", str(out or target), 0, problem,
+                                "build into a new or empty folder, or into a previous build (default _site/)")])
+
+
+def output_folder_problem(repo: Repository, target: Path, docs_dir: Path) -> str | None:
+    """Why ``target`` must not be built into, or None. MkDocs empties the folder it builds
+    into, so anything that is not a new folder, an empty one or a previous build is refused:
+    the repository and its parents, the catalogue, the site's sources, and any folder holding
+    catalogue files or ``taxonomy.yaml``.
+    """
+    root = repo.root.resolve()
+    catalogue = repo.catalogue_dir.resolve()
+    if target == root or target in root.parents:
+        return "the output folder is the repository or holds it; building would delete it"
+    for protected, what in ((catalogue, "the catalogue"), (docs_dir, "the site's sources"),
+                            (root / ".git", "the git folder")):
+        if target == protected or protected in target.parents:
+            return f"the output folder is inside {what}; building would delete files there"
+        if target in protected.parents and target != root:
+            return f"the output folder holds {what}; building would delete it"
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        return "the output path exists and is not a folder"
+    if not target.exists():
+        return None
+    if (target / "taxonomy.yaml").exists() or (target / "catalogue").exists() or any(target.glob("*.yaml")):
+        return "the output folder holds catalogue files or taxonomy.yaml; building would delete them"
+    children = list(target.iterdir())
+    if not children or (target / BUILD_MARKER).is_file():
+        return None
+    if all((target / name).is_file() for name in _MKDOCS_SIGNATURE):
+        return None
+    return "the output folder is not empty and is not a previous build; building would delete what it holds"

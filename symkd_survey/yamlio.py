@@ -15,17 +15,17 @@ boolean, a duplicate key keeps the last value) and loses line numbers. Here docu
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .issues import Issue, SymkdError, error
+from .fileio import MAX_ENTRY_BYTES, read_bytes
+from .fileio import atomic_write as atomic_write  # re-exported until every caller imports fileio
+from .issues import Issue, error
 
 try:  # libyaml is several times faster; the pure-Python loader gives the same nodes.
     _Base: type = yaml.CSafeLoader
@@ -89,9 +89,16 @@ class _Fault(Exception):
 _ScalarNode, _SequenceNode, _MappingNode = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
 
 
+MAX_DEPTH = 16
+"""The deepest nesting of lists and mappings a file may have (an entry needs four levels)."""
+
+
 def _convert(node: Any, loc: Loc, doc: YamlDocument, seen: set[int]) -> Any:  # a yaml.Node
     """Nodes to plain data, recording positions; the hot path of every load (kept lean)."""
     mark = node.start_mark
+    if len(loc) > MAX_DEPTH:
+        raise _Fault(mark.line + 1, mark.column + 1, f"values are nested more than {MAX_DEPTH} levels deep",
+                     "an entry needs at most four levels")
     if id(node) in seen:
         raise _Fault(mark.line + 1, mark.column + 1, "anchors and aliases are not allowed",
                      "write the value out in full")
@@ -182,17 +189,17 @@ def decode_text(raw: bytes, path: str) -> tuple[str | None, list[Issue]]:
     return text, []
 
 
-def read_text(file: Path, display: str) -> tuple[str | None, list[Issue]]:
-    """A UTF-8 text file's content; an unreadable or undecodable file is an issue."""
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        return None, [error("io", display, 0, f"cannot read the file: {exc.strerror or exc}")]
+def read_text(file: Path, display: str, limit: int = MAX_ENTRY_BYTES) -> tuple[str | None, list[Issue]]:
+    """A UTF-8 text file's content (a regular file of at most ``limit`` bytes); anything
+    unreadable, special, too large or undecodable is an issue."""
+    raw, issues = read_bytes(file, display, limit)
+    if raw is None:
+        return None, issues
     return decode_text(raw, display)
 
 
 def read_mapping(file: Path, display: str) -> tuple[YamlDocument | None, list[Issue]]:
-    """Read and parse a YAML file; a missing or unreadable file is an issue too."""
+    """Read and parse a YAML file; a missing, special, oversized or unreadable file is an issue too."""
     text, issues = read_text(file, display)
     if text is None:
         return None, issues
@@ -286,60 +293,3 @@ def dump_mapping(data: Mapping[str, Any], block: frozenset[str] = frozenset()) -
     for key, value in data.items():
         _emit(key, value, 0, block, out)
     return "\n".join(out) + "\n"
-
-
-def _temporary_copy(file: Path, text: str) -> str:
-    """``text`` written and synced to a new temporary file beside ``file``; returns its name."""
-    file.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-    return temp_name
-
-
-def atomic_write(file: Path, text: str) -> None:
-    """Write ``text`` to ``file`` through a temporary file in the same folder and a rename,
-    so that a reader or a crash never sees half a file."""
-    temp_name = _temporary_copy(file, text)
-    try:
-        Path(temp_name).replace(file)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-
-
-def create_exclusive(file: Path, text: str) -> None:
-    """Write a new file atomically; refuse (SymkdError) when it already exists.
-
-    The text goes to a temporary file first, which is then hard-linked to its name: the link
-    fails if the name exists, even when another process created it a moment ago.
-    """
-    temp_name = _temporary_copy(file, text)
-    try:
-        try:
-            os.link(temp_name, file)
-        except FileExistsError:
-            raise SymkdError([error("exists", str(file), 0, "the file exists already; nothing was overwritten")]) \
-                from None
-    finally:
-        Path(temp_name).unlink(missing_ok=True)
-
-
-def create_all(files: Iterable[tuple[Path, str]]) -> list[Path]:
-    """Create every new file, or none: if one cannot be created, the ones made are removed."""
-    written: list[Path] = []
-    try:
-        for file, text in files:
-            create_exclusive(file, text)
-            written.append(file)
-    except BaseException:
-        for file in written:
-            file.unlink(missing_ok=True)
-        raise
-    return written

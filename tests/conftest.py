@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
-SHARED = REPO_ROOT.parent / "shared" / "data"
+SOURCES = REPO_ROOT / "data"  # the source data the catalogue was built from (data/README.md)
 
 
 @pytest.fixture

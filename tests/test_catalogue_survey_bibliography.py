@@ -1,9 +1,10 @@
-"""The survey's whole bibliography is in the catalogue, faithful to the shared data.
+"""The survey's whole bibliography is in the catalogue, faithful to its source data.
 
-Checked against ``../shared/data``: every work of ``acharya2024_references.bib`` (decoded here
-with bibtexparser's own middlewares, independently of ``symkd import``), its placement in the
-survey from ``acharya2024_reference_sections.csv``, the labels its sections imply, the
-``verified: false`` marks, and the corrections of ``acharya2024_reference_errata.md``.
+Checked against the source data in ``data/`` (see data/README.md): every work of
+``acharya2024_references.bib`` (decoded here with bibtexparser's own middlewares, independently
+of ``symkd import``), its placement in the survey from ``acharya2024_reference_sections.csv``,
+the labels its sections imply, the ``verified: false`` marks, and the corrections of
+``acharya2024_reference_errata.md``.
 """
 
 from __future__ import annotations
@@ -21,9 +22,7 @@ from bibtexparser.model import Entry, Field
 from symkd_survey.catalogue import Catalogue, Repository, load_catalogue
 from symkd_survey.ids import normalize_arxiv_id
 
-from .conftest import SHARED
-
-pytestmark = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is not next to this checkout")
+from .conftest import SOURCES
 
 ALIASES = {"lescao2022bloom": "bigscience2022bloom"}
 """BLOOM is cited twice ([112] and [133]): one entry, the second citation recorded as an erratum."""
@@ -48,7 +47,7 @@ IMPLIED: dict[str, tuple[str, str]] = {
 @pytest.fixture(scope="module")
 def bib() -> dict[str, dict[str, Any]]:
     """Every .bib entry with its fields decoded to Unicode (names as lists of NameParts)."""
-    text = (SHARED / "acharya2024_references.bib").read_text(encoding="utf-8")
+    text = (SOURCES / "acharya2024_references.bib").read_text(encoding="utf-8")
     library = parse_string(text, append_middleware=[SeparateCoAuthors(), SplitNameParts(), LatexDecodingMiddleware()])
     assert library.failed_blocks == []
     return {entry.key: {f.key: f.value for f in entry.fields} for entry in library.entries}
@@ -65,7 +64,7 @@ def catalogue() -> Catalogue:
 
 @pytest.fixture(scope="module")
 def rows() -> list[dict[str, str]]:
-    with (SHARED / "acharya2024_reference_sections.csv").open(encoding="utf-8") as stream:
+    with (SOURCES / "acharya2024_reference_sections.csv").open(encoding="utf-8") as stream:
         return list(csv.DictReader(stream))
 
 
@@ -164,7 +163,7 @@ def test_unverified_entries_carry_verified_false(bib: dict[str, dict[str, Any]],
 
 
 def test_every_erratum_of_the_errata_file_is_recorded(rows: list[dict[str, str]], catalogue: Catalogue) -> None:
-    text = (SHARED / "acharya2024_reference_errata.md").read_text(encoding="utf-8")
+    text = (SOURCES / "acharya2024_reference_errata.md").read_text(encoding="utf-8")
     cited = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
     assert len(cited) == 39
     by_ref = {int(r["ref_no"]): ALIASES.get(r["key"], r["key"]) for r in rows}

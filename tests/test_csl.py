@@ -102,7 +102,8 @@ def test_an_arxiv_preprint_is_an_article_with_its_number(real_catalogue: Catalog
 
 def test_conference_paper_and_unicode_and_corporate_authors(repo_copy: Repository) -> None:
     add_entries(repo_copy, {**hostile_entries(), "zz-cjk": CJK_ENTRY})
-    assert validate(repo_copy).errors == []
+    # Valid but for BibTeX, which has no form for CJK characters; CSL-JSON writes them as they are.
+    assert {(i.path, i.check) for i in validate(repo_copy).errors} == {("catalogue/zz-cjk.yaml", "export")}
     catalogue = load_catalogue(repo_copy)
     items = {item["id"]: item for item in json.loads(export_csl(catalogue))}
     for item in items.values():

@@ -226,8 +226,9 @@ def test_control_characters_in_given_facts_are_refused(mini_repo: Repository, ru
     status, _, err = run_cli("--root", mini_repo.root, "from-issue", FORMS / "good" / "dropdowns.md",
                              "--title", "Bad\x07Title", "--author", "Li, Liunian Harold", "--year", "2023")
     assert status == 1
-    assert err.splitlines() == ["catalogue/li2023badtitle.yaml:1: [text] title contains a control character",
-                                f"{FORMS / 'good' / 'dropdowns.md'}:0: [from-issue] nothing was written"]
+    assert err.splitlines() == [
+        f"{FORMS / 'good' / 'dropdowns.md'}:3: [metadata] the paper's facts are incomplete or malformed (title: "
+        "character 4 is U+0007 (control character), which is not allowed in text) (give --title, --author and --year)"]
 
 
 def test_a_broken_catalogue_is_refused(mini_repo: Repository, run_cli: Run) -> None:
@@ -269,8 +270,7 @@ def test_an_oversized_body_is_not_read(mini_repo: Repository, run_cli: Run, tmp_
     body = _body(tmp_path, _well_formed() + "\n" + "x" * (64 * 1024))
     status, _, err = run_cli("--root", mini_repo.root, "from-issue", body, *FACTS)
     assert status == 1
-    assert err == f"{body}:0: [issue-form] the issue body is larger than 64 KiB " \
-        "(a form submission is a few hundred bytes; nothing was read)\n"
+    assert err == f"{body}:0: [size] the file is {body.stat().st_size:,} bytes; the limit is 65,536\n"
 
 
 def test_a_body_that_is_not_utf8(mini_repo: Repository, run_cli: Run, tmp_path: Path) -> None:
@@ -291,7 +291,7 @@ def test_too_many_taxonomy_values(mini_repo: Repository) -> None:
 
 def test_a_folder_as_body_file(mini_repo: Repository, run_cli: Run, tmp_path: Path) -> None:
     status, _, err = run_cli("--root", mini_repo.root, "from-issue", tmp_path, *FACTS)
-    assert status == 1 and err == f"{tmp_path}:0: [io] cannot read the file: Is a directory\n"
+    assert status == 1 and err == f"{tmp_path}:0: [io] the file is a folder; only regular files are read\n"
 
 
 # --------------------------------------------------------------------------- the form itself
@@ -326,7 +326,8 @@ def test_facts_that_cannot_make_an_entry(mini_repo: Repository) -> None:
     with pytest.raises(SymkdError) as caught:
         fi.plan_from_issue(mini_repo, text, "i.md", fi.fixed_metadata(fi.Metadata("", (), 2023)))
     assert [i.format() for i in caught.value.issues] == [
-        "i.md:3: [metadata] the paper's facts are incomplete or malformed (authors, title) "
+        "i.md:3: [metadata] the paper's facts are incomplete or malformed (authors: List should have at least 1 "
+        "item after validation, not 0; title: String should have at least 1 character) "
         "(give --title, --author and --year)"]
 
 

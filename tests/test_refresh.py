@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-import arxiv
 import pytest
 
+from symkd_survey.arxiv_client import ArxivAuthor, ArxivRecord
 from symkd_survey.catalogue import Repository, load_entry
 from symkd_survey.model import Entry
 from symkd_survey.refresh import refreshed_entry
@@ -159,18 +161,18 @@ def test_network_failure_writes_nothing(repo: Repository, fake: FakeArxiv, run_c
 # --------------------------------------------------------------------------- which fields may change
 
 
-def _result(**fields: object) -> arxiv.Result:
-    base: dict[str, object] = {
-        "entry_id": "http://arxiv.org/abs/2110.07178v2",
-        "published": dt.datetime(2021, 10, 14, tzinfo=dt.UTC),
-        "title": "A Different Title on arXiv",
-        "authors": [arxiv.Result.Author("Somebody Else")],
-        "doi": "10.9999/other",
-        "journal_ref": "Somewhere 2022",
-        "primary_category": "cs.AI",
-    }
-    base.update(fields)
-    return arxiv.Result(**base)
+def _result(**fields: Any) -> ArxivRecord:
+    base = ArxivRecord(
+        "http://arxiv.org/abs/2110.07178v2",
+        published=dt.datetime(2021, 10, 14, tzinfo=dt.UTC),
+        updated=dt.datetime(2021, 10, 14, tzinfo=dt.UTC),
+        title="A Different Title on arXiv",
+        authors=(ArxivAuthor("Somebody Else"),),
+        doi="10.9999/other",
+        journal_ref="Somewhere 2022",
+        primary_category="cs.AI",
+    )
+    return dataclasses.replace(base, **fields)
 
 
 def _shipped(key: str) -> Entry:

@@ -310,3 +310,15 @@ def test_cli_refuses_a_bad_address(monkeypatch: pytest.MonkeyPatch, repo: Reposi
     assert status == 1
     assert err == ("SYMKD_S2_URL:0: [s2] not an http(s) address: 'file:///etc/passwd' "
                    "(set SYMKD_S2_URL to e.g. https://api.semanticscholar.org, or unset it)\n")
+
+
+def test_the_command_deadline_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, repo: Repository,
+                                                        run_cli: Run) -> None:
+    monkeypatch.setenv("SYMKD_DEADLINE", "45")
+    client = S2Client.from_env(use_cache=False)
+    assert client.deadline is not None and client.deadline.seconds == 45.0
+    assert client.http.deadline is client.deadline and client.http.max_bytes == 10 * 1024 * 1024
+    monkeypatch.setenv("SYMKD_DEADLINE", "soon")
+    status, _, err = run_cli("--root", repo.root, "cite-fetch")
+    assert status == 1
+    assert err == "SYMKD_DEADLINE:0: [config] must be a positive number of seconds, got 'soon'\n"

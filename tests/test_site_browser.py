@@ -27,6 +27,14 @@ ARTIFACTS = REPO_ROOT / "test-artifacts"
 HOSTILE_KEY = "zzhostile2025script"
 HOSTILE_TITLE = 'Distilling <script>window.__pwned = 1</script> with <img src=x onerror="window.__pwned = 2"> *Stars*'
 
+PAYLOAD_TITLES = (  # each valid under the text rule; planted as titles of their own entries
+    '![x](data:,x){: onerror="window.__pwned = 3"} and [click](javascript:window.__pwned=4) in Markdown',
+    '" onmouseover="window.__pwned=5" x="</title><script>window.__pwned=6</script>',
+    "{{ 7*7 }} {% raw %} &lt;img src=x onerror=window.__pwned=7&gt; <svg/onload=window.__pwned=8>",
+    "---\u00a0title: x <!-- --> `<style>*{display:none}</style>` __init__ *Star*-Transformer",
+)
+PAYLOAD_KEYS = tuple(f"zzpayload{n}" for n in range(1, len(PAYLOAD_TITLES) + 1))
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"),
@@ -44,6 +52,13 @@ def _hostile_entry() -> str:
     return entry_to_yaml(entry)
 
 
+def _payload_entry(title: str) -> str:
+    return entry_to_yaml(Entry.model_validate({
+        "title": title, "authors": ["Doe, Jane"], "year": 2025, "type": "misc",
+        "taxonomy": {"method": ["direct"], "application": ["commonsense"]}, "source": "curated",
+        "added": "2026-11-28"}))
+
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -57,6 +72,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Reposi
     for folder in ("catalogue", "site", "symkd_survey"):
         shutil.copytree(REPO_ROOT / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
     (root / "catalogue" / f"{HOSTILE_KEY}.yaml").write_text(_hostile_entry(), encoding="utf-8")
+    for key, title in zip(PAYLOAD_KEYS, PAYLOAD_TITLES, strict=True):
+        (root / "catalogue" / f"{key}.yaml").write_text(_payload_entry(title), encoding="utf-8")
     repo = Repository(root)
     out = root / "_site"
     build_site(repo, out)
@@ -213,4 +230,28 @@ def test_hostile_entry_shows_as_text_and_runs_nothing(page: Any, site: tuple[str
     page.locator(".md-search-result__item").first.wait_for(timeout=60000)
     page.wait_for_timeout(300)
     assert page.evaluate("window.__pwned") is None
+    assert page.errors == []
+
+
+@pytest.mark.parametrize(("key", "title"), list(zip(PAYLOAD_KEYS, PAYLOAD_TITLES, strict=True)), ids=PAYLOAD_KEYS)
+def test_title_payloads_render_as_text_with_no_injected_element(page: Any, site: tuple[str, Repository], key: str,
+                                                                  title: str) -> None:
+    base, _ = site
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.goto(base + f"papers/{key}.html")
+    page.wait_for_load_state("load")
+    page.mouse.move(400, 200)
+    page.mouse.move(600, 120)
+    assert page.evaluate("window.__pwned") is None
+    assert dialogs == []
+    assert page.locator("h1").first.inner_text() == title
+    assert title in page.title()
+    injected = "img[onerror], svg[onload], [onmouseover], a[href^='javascript:'], .symkd style, .symkd script"
+    assert page.locator(injected).count() == 0
     assert page.errors == []

@@ -23,9 +23,9 @@ from pylatexenc.latex2text import (  # type: ignore[import-untyped]  # pylatexen
 )
 
 from symkd_survey.catalogue import Repository
+from symkd_survey.fileio import create_exclusive
 from symkd_survey.latex import UNICODE_TO_LATEX
 from symkd_survey.model import Entry, entry_to_yaml
-from symkd_survey.yamlio import create_exclusive
 
 PDFLATEX, BIBTEX, BIBER = (shutil.which(tool) for tool in ("pdflatex", "bibtex", "biber"))
 KPSEWHICH = shutil.which("kpsewhich")

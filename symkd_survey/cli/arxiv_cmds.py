@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ..issues import SymkdError, error
 from .common import repository
 
-if TYPE_CHECKING:  # the arxiv package (and requests) load only when a command needs them
+if TYPE_CHECKING:  # the network clients load only when a command needs them
     from ..adding import IdRequest
     from ..arxiv_client import ArxivClient
 

@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
+from ..fileio import atomic_write
 from ..issues import SymkdError, error
 from ..model import EntryType
-from ..yamlio import atomic_write
 from .common import print_issues, repository
 
-if TYPE_CHECKING:  # the arxiv package (and requests) load only when a command needs them
+if TYPE_CHECKING:  # the network clients load only when a command needs them
     from ..from_issue import Fetcher, Metadata
 
 

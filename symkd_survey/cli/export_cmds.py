@@ -17,11 +17,11 @@ from typing import Any
 from ..bibtex import export_bibliography
 from ..catalogue import LoadedEntry
 from ..csl import export_csl
+from ..fileio import atomic_write
 from ..issues import SymkdError, error, warning
 from ..select import resolve_filters, select
 from ..taxonomy import Taxonomy
 from ..validate import validate
-from ..yamlio import atomic_write
 from .common import Parser, print_issues, repository
 
 Command = Callable[[argparse.Namespace], int]

@@ -11,6 +11,7 @@ from typing import Any
 
 import networkx as nx
 
+from ..fileio import atomic_write
 from ..graph import (
     EXPORT_FORMATS,
     Relative,
@@ -30,7 +31,6 @@ from ..network import RetryableError
 from ..s2 import S2Client, plan_cite_fetch, write_updates
 from ..taxonomy import Taxonomy
 from ..validate import raise_on_errors, validate
-from ..yamlio import atomic_write
 from .common import repository
 
 
