@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from .ids import normalize_arxiv_id, normalize_doi
@@ -56,6 +56,21 @@ Reason = Annotated[str, AfterValidator(_rule("reason"))]
 
 _YEAR_RE = re.compile(r"[0-9]{4}")
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, str):
+        if not _DATE_RE.fullmatch(value):
+            raise ValueError("write a real date as YYYY-MM-DD")
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("write a real date as YYYY-MM-DD") from None
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+"""A calendar date written ``"YYYY-MM-DD"`` (no week dates, no times)."""
 
 
 class _Strict(BaseModel):
@@ -134,6 +149,36 @@ class Distillation(_Strict):
     size: int | None = Field(default=None, ge=0)
 
 
+ReferenceListState = Literal["complete", "partial", "not-found", "none", "unread"]
+
+
+class ReferenceList(_Strict):
+    """What is known of this work's own reference list, so that "cites nothing in the catalogue"
+    can be told from "nobody has read its references yet"."""
+
+    state: ReferenceListState
+    """``complete`` (read to the end), ``partial`` (part of it read), ``not-found`` (no copy
+    found to read), ``none`` (the work has no reference list: a blog post, a repository),
+    ``unread`` (not looked for yet)."""
+    version: Short | None = None
+    """Which copy was read, e.g. ``arXiv v2`` or ``ACL camera-ready``."""
+    read: Date | None = None
+    """When it was read or looked for."""
+    note: Note | None = None
+
+
+RecordKind = Literal["arxiv-abs", "arxiv-fulltext", "acl-anthology", "openreview", "publisher", "proceedings",
+                     "other-page"]
+
+
+class Verification(_Strict):
+    """One primary record the bibliographic facts were checked against."""
+
+    record: RecordKind
+    url: Url
+    checked: Date
+
+
 class Acceptance(_Strict):
     """A warning a maintainer has looked at and accepts for this entry, with the reason."""
 
@@ -171,13 +216,18 @@ class Entry(_Strict):
     cites: list[Label] = Field(default_factory=list, max_length=MAX_ITEMS)
     references: list[IdText] = Field(default_factory=list, max_length=MAX_ITEMS)
     """Works outside the catalogue that this paper cites, as ``arxiv:ID`` or ``doi:DOI``."""
+    reference_list: ReferenceList | None = None
     bibtex: BibtexOverrides | None = None
     accept: list[Acceptance] = Field(default_factory=list, max_length=100)
     """Warnings (never errors) accepted for this entry, e.g. a legitimate citation cycle."""
     source: Source
     verified: bool = True
     verification_note: Note | None = None
-    added: dt.date
+    verification: list[Verification] = Field(default_factory=list, max_length=20)
+    """The primary records the facts were checked against, with the date."""
+    label_reasons: dict[Label, Reason] = Field(default_factory=dict, max_length=20)
+    """Why a facet's labels were chosen (``method``), or why a borderline work is in scope (``scope``)."""
+    added: Date
 
     @field_validator("authors")
     @classmethod
@@ -200,22 +250,10 @@ class Entry(_Strict):
             raise ValueError("write true or false")
         return value
 
-    @field_validator("added", mode="before")
-    @classmethod
-    def _iso_date(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            if not _DATE_RE.fullmatch(value):
-                raise ValueError("write a real date as YYYY-MM-DD")
-            try:
-                return dt.date.fromisoformat(value)
-            except ValueError:
-                raise ValueError("write a real date as YYYY-MM-DD") from None
-        return value
-
 
 ENTRY_FIELDS: tuple[str, ...] = tuple(Entry.model_fields)
 _ALWAYS_WRITTEN = frozenset({"taxonomy"})
-_BLOCK = frozenset({"authors", "cites", "references", "taxonomy", "accept"})
+_BLOCK = frozenset({"authors", "cites", "references", "taxonomy", "accept", "verification"})
 
 
 def _prune(value: Any) -> Any:

@@ -33,6 +33,7 @@ from .catalogue import Catalogue, Repository
 from .ids import is_safe_url
 from .issues import SymkdError
 from .model import Entry
+from .similarity import SimilarWork, citation_neighbours, similar_works
 from .taxonomy import FACETS, Taxonomy
 from .validate import validate
 
@@ -153,7 +154,7 @@ class SiteModel:
     entries: dict[str, Entry]
     cited_by: dict[str, list[str]]
     graph: Any  # networkx.DiGraph of the catalogue (symkd_survey.graph.build_graph)
-    similar: dict[str, list[str]]
+    similar: dict[str, list[SimilarWork]]
     bibtex: dict[str, str]
     biblatex: dict[str, str]
     csl: dict[str, dict[str, Any]]
@@ -165,18 +166,12 @@ class SiteModel:
         return sorted(self.entries, key=lambda k: (-self.entries[k].year, k))
 
 
-def _similar(graph: Any, top: int = 5) -> dict[str, list[str]]:
-    """Co-citation and bibliographic-coupling neighbours of each paper, best first
-    (:mod:`symkd_survey.graph` computes both through shared neighbours, not all pairs)."""
-    from .graph import bibliographic_coupling, cocitation
-
-    merged: dict[str, Counter[str]] = defaultdict(Counter)
-    for table in (cocitation(graph, top=top), bibliographic_coupling(graph, top=top)):
-        for key, similar in table.items():
-            for item in similar:
-                merged[key][item.key] += item.shared
-    return {key: [k for k, _ in sorted(merged[key].items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
-            for key in graph.nodes}
+def _similar(graph: Any, entries: dict[str, Entry], labels: dict[str, dict[str, list[str]]], taxonomy: Taxonomy,
+             top: int = 5) -> dict[str, list[SimilarWork]]:
+    """Similar works of every paper from text, taxonomy and citations (:mod:`symkd_survey.similarity`)."""
+    names = {node.id: node.label for facet in taxonomy.facets.values() for node in facet.nodes}
+    texts = {key: (entry.title, entry.summary) for key, entry in entries.items()}
+    return similar_works(texts, labels, names, ("method", "application"), citation_neighbours(graph), top=top)
 
 
 def build_model(repo: Repository, *, bibtex: Callable[[Catalogue], dict[str, str]] | None = None,
@@ -203,8 +198,8 @@ def build_model(repo: Repository, *, bibtex: Callable[[Catalogue], dict[str, str
         bibtex, biblatex, csl = bibtex or exports["bibtex"], biblatex or exports["biblatex"], csl or exports["csl"]
     return SiteModel(
         repo=repo, taxonomy=taxonomy, catalogue=catalogue, entries=entries, cited_by=cited_by,
-        graph=graph, similar=_similar(graph), bibtex=bibtex(catalogue), biblatex=biblatex(catalogue),
-        csl=csl(catalogue), labels=labels,
+        graph=graph, similar=_similar(graph, entries, labels, taxonomy), bibtex=bibtex(catalogue),
+        biblatex=biblatex(catalogue), csl=csl(catalogue), labels=labels,
     )
 
 
@@ -280,6 +275,14 @@ def paper_list(model: SiteModel, keys: Iterable[str], page: str) -> Markup:
     return Markup('<ul class="symkd-list">\n' + "\n".join(items) + "\n</ul>") if items else Markup("")
 
 
+def similar_list(model: SiteModel, works: Iterable[SimilarWork], page: str) -> Markup:
+    """Similar works as a ``<ul>``, each card followed by why it was chosen."""
+    depth = page.count("/")
+    items = [_card(model, work.key, depth).removesuffix("</li>")
+             + f' <span class="symkd-why">({escape("; ".join(work.reasons))})</span></li>' for work in works]
+    return Markup('<ul class="symkd-list">\n' + "\n".join(items) + "\n</ul>") if items else Markup("")
+
+
 def _facet_values(model: SiteModel, key: str) -> list[tuple[str, list[tuple[str, str, str]]]]:
     out = []
     for facet in FACETS:
@@ -304,7 +307,8 @@ def render_paper(model: SiteModel, key: str) -> str:
         cites_count=sum(1 for k in dict.fromkeys(entry.cites) if k in model.entries),
         cited_by=paper_list(model, sorted(model.cited_by[key], key=lambda k: (-model.entries[k].year, k)), page),
         cited_by_count=len(model.cited_by[key]),
-        similar=paper_list(model, model.similar.get(key, []), page),
+        similar=similar_list(model, model.similar.get(key, []), page),
+        reference_list=entry.reference_list,
         bibtex=model.bibtex.get(key, ""),
     )
 
@@ -401,7 +405,20 @@ def render_home(model: SiteModel) -> str:
 
 def render_graph_page(model: SiteModel) -> str:
     methods = [(n.id, n.label, METHOD_COLOURS.get(n.id, OTHER_COLOUR)) for n in model.taxonomy.facets["method"].nodes]
-    return _render("graph.html", "graph.md", "Citation graph", methods=methods, other_colour=OTHER_COLOUR)
+    return _render("graph.html", "graph.md", "Citation graph", methods=methods, other_colour=OTHER_COLOUR,
+                   coverage=reference_coverage(model))
+
+
+def reference_coverage(model: SiteModel) -> dict[str, int]:
+    """How many papers' reference lists were read (complete, partial), found to be absent
+    (none), looked for in vain (not-found) or not looked for yet (unread), and how many
+    citations between catalogue papers there are."""
+    counts = Counter(entry.reference_list.state if entry.reference_list else "unread"
+                     for entry in model.entries.values())
+    edges = sum(1 for key, entry in model.entries.items() for cited in dict.fromkeys(entry.cites)
+                if cited in model.entries and cited != key)
+    return {state: counts.get(state, 0) for state in ("complete", "partial", "none", "not-found", "unread")} | {
+        "papers": len(model.entries), "edges": edges}
 
 
 def render_downloads(model: SiteModel) -> str:

@@ -91,9 +91,10 @@ explain and answer commonsense questions."
 source: curated
 added: "{TODAY}"
 """
-    status, out, err = run_cli("--root", mini_repo.root, "validate", "--strict", "catalogue/li2023symbolic.yaml")
+    written_file = mini_repo.catalogue_dir / "li2023symbolic.yaml"  # not the shipped file of the same name
+    status, out, err = run_cli("--root", mini_repo.root, "validate", "--strict", written_file)
     assert status == 0, err
-    status, out, _ = run_cli("--root", mini_repo.root, "format", "--check", "catalogue/li2023symbolic.yaml")
+    status, out, _ = run_cli("--root", mini_repo.root, "format", "--check", written_file)
     assert status == 0
 
 

@@ -96,3 +96,24 @@ def test_built_site_loads_nothing_from_other_hosts(real_repo: Repository, tmp_pa
             text = file.read_text(encoding="utf-8", errors="replace")
             assert not loaders.search(text), file
             assert not css_imports.search(text), file
+
+
+def test_paper_pages_tell_an_unread_reference_list_from_one_that_cites_nothing(repo_copy: Repository) -> None:
+    labels = {"taxonomy": {"method": ["direct"], "application": ["commonsense"]}}
+    _add(repo_copy, "zz2025unread", title="Unread One", **labels)
+    _add(repo_copy, "zz2025missing", title="Missing Copy",
+         reference_list={"state": "not-found", "read": "2026-12-01"}, **labels)
+    _add(repo_copy, "zz2025empty", title="Read Empty",
+         reference_list={"state": "complete", "version": "arXiv v1"}, **labels)
+    _add(repo_copy, "zz2025blog", title="A Blog", reference_list={"state": "none", "version": "blog post"}, **labels)
+    files = generate_site(repo_copy)
+    text = {key: str(files[paper_page(key)]) for key in ("zz2025unread", "zz2025missing", "zz2025empty", "zz2025blog")}
+    assert "Reference list not yet read." in text["zz2025unread"] and "Cites (" not in text["zz2025unread"]
+    assert "Reference list not yet read: no copy of it was found to read (looked for on 2026-12-01)." \
+        in text["zz2025missing"]
+    assert "<h2>Cites (0)</h2>" in text["zz2025empty"]
+    assert "was read and cites no catalogue paper" in text["zz2025empty"]
+    assert "This work has no reference list (blog post)." in text["zz2025blog"]
+    assert all("Similar works" in page for page in text.values())
+    graph_page = str(files["graph.md"])
+    assert re.search(r"\d+ citations between catalogue papers", graph_page)

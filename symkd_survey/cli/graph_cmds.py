@@ -161,6 +161,34 @@ def cmd_cite_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cite_add(args: argparse.Namespace) -> int:
+    from ..citing import edges_from_args, edges_from_csv, plan_cite_add, write_plan
+    from ..issues import SymkdError, error
+
+    repo = repository(args)
+    if args.from_csv:
+        if args.citing or args.cited:
+            raise SymkdError([error("args", "symkd cite-add", 0, "give keys or --from CSV, not both")])
+        edges = edges_from_csv(Path(args.from_csv), args.from_csv, args.evidence)
+    else:
+        if not args.citing or not args.cited:
+            raise SymkdError([error("args", "symkd cite-add", 0, "give CITING and at least one CITED key",
+                                    "or --from CSV")])
+        if not args.evidence:
+            raise SymkdError([error("args", "symkd cite-add", 0, "--evidence is required",
+                                    "say which copy of the reference list was read, e.g. 'arXiv v2'")])
+        edges = edges_from_args(args.citing, args.cited, args.evidence)
+    plan = plan_cite_add(repo, edges, complete=args.complete)
+    for issue in plan.issues:
+        print(issue.format(), file=sys.stderr)
+    for edge in plan.added:
+        print(f"{'would add' if args.dry_run else 'added'} {edge.citing} -> {edge.cited}")
+    if not args.dry_run and plan.changes:
+        written = write_plan(plan, repo)
+        print(f"{len(plan.added)} citations added in {len(written)} entries", file=sys.stderr)
+    return 0
+
+
 def cmd_export_graph(args: argparse.Namespace) -> int:
     graph, _ = _graph(args)
     text = export_graph(graph, args.format)
@@ -224,3 +252,14 @@ def register(commands: Any) -> None:
     p.add_argument("--no-cache", action="store_true",
                    help="neither read nor write the answer cache (ask the API again)")
     p.set_defaults(func=cmd_cite_fetch)
+
+    p = commands.add_parser("cite-add", help="record citations read in a paper's reference list")
+    p.add_argument("citing", nargs="?", metavar="CITING", help="the key of the paper whose reference list was read")
+    p.add_argument("cited", nargs="*", metavar="CITED", help="keys of the catalogue papers it cites")
+    p.add_argument("--evidence", metavar="TEXT", help="how it was read, e.g. 'arXiv v2 reference list' (required "
+                   "unless the CSV has an evidence column)")
+    p.add_argument("--from", dest="from_csv", metavar="CSV", help="read edges from a CSV with citing_key,cited_key"
+                   "[,evidence] columns instead")
+    p.add_argument("--complete", action="store_true", help="the whole reference list was read")
+    p.add_argument("--dry-run", action="store_true", help="check and show what would be added; write nothing")
+    p.set_defaults(func=cmd_cite_add)
