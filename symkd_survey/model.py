@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from .ids import normalize_arxiv_id, normalize_doi
-from .text import MAX_ITEMS, text_problem
+from .text import MAX_ITEMS, Abstract, IdText, Label, Name, Note, Reason, Short, Summary, Title, Url, VenueText
 from .yamlio import dump_mapping
 
 EntryType = Literal[
@@ -28,31 +26,6 @@ EntryType = Literal[
 ]
 Source = Literal["survey", "curated"]
 
-
-def _rule(kind: str, *, multiline: bool = False) -> Callable[[str], str]:
-    """The text rule of :mod:`symkd_survey.text` for one kind of field, as a validator."""
-
-    def check(value: str) -> str:
-        problem = text_problem(value, kind, multiline=multiline)
-        if problem is not None:
-            raise PydanticCustomError("text", problem)  # reported under the check name "text"
-        return value
-
-    return check
-
-
-# One annotated type per kind of text: every string field of every model is one of these.
-Title = Annotated[str, AfterValidator(_rule("title"))]
-Name = Annotated[str, AfterValidator(_rule("name"))]
-VenueText = Annotated[str, AfterValidator(_rule("venue"))]
-Summary = Annotated[str, AfterValidator(_rule("summary"))]
-Abstract = Annotated[str, AfterValidator(_rule("abstract", multiline=True))]
-Note = Annotated[str, AfterValidator(_rule("note"))]
-Url = Annotated[str, AfterValidator(_rule("url"))]
-IdText = Annotated[str, AfterValidator(_rule("id"))]
-Label = Annotated[str, AfterValidator(_rule("label"))]
-Short = Annotated[str, AfterValidator(_rule("short"))]
-Reason = Annotated[str, AfterValidator(_rule("reason"))]
 
 _YEAR_RE = re.compile(r"[0-9]{4}")
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

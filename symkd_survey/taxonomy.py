@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .ids import did_you_mean, is_valid_key
 from .issues import Issue, SymkdError, error
+from .text import MAX_ITEMS, Label, Short, Summary
 from .yamlio import YamlDocument, read_mapping
 
 FACETS: tuple[str, ...] = ("method", "application", "area", "opportunity", "challenge")
@@ -19,11 +20,11 @@ SCHEMA_VERSION = 1
 class TaxonomyNode(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str
-    label: str
-    aliases: list[str] = Field(default_factory=list)
-    survey_section: str | None = None
-    description: str
+    id: Label
+    label: Short
+    aliases: list[Short] = Field(default_factory=list, max_length=MAX_ITEMS)
+    survey_section: Label | None = None
+    description: Summary
     extension: bool = False
     """True for nodes this project proposes beyond the survey's own taxonomy."""
 
@@ -31,10 +32,10 @@ class TaxonomyNode(BaseModel):
 class Facet(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    label: str
-    description: str
-    survey_section: str | None = None
-    nodes: list[TaxonomyNode]
+    label: Short
+    description: Summary
+    survey_section: Label | None = None
+    nodes: list[TaxonomyNode] = Field(max_length=MAX_ITEMS)
 
 
 class TaxonomyFile(BaseModel):

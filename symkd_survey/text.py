@@ -27,7 +27,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Final
+from collections.abc import Callable
+from typing import Annotated, Final
+
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 # Upper bounds on the length (in characters) of each kind of field. Generous for real data
 # (the longest shipped title is about 200 characters, the longest author list 390 names), tight
@@ -138,3 +142,32 @@ def shorten(value: str, limit: int = 60) -> str:
     if len(value) <= limit:
         return value
     return value[: max(limit - 3, 1)] + "..."
+
+
+# --------------------------------------------------------------------------- as pydantic types
+
+
+def _rule(kind: str, *, multiline: bool = False) -> Callable[[str], str]:
+    """The text rule of :mod:`symkd_survey.text` for one kind of field, as a validator."""
+
+    def check(value: str) -> str:
+        problem = text_problem(value, kind, multiline=multiline)
+        if problem is not None:
+            raise PydanticCustomError("text", problem)  # reported under the check name "text"
+        return value
+
+    return check
+
+
+# One annotated type per kind of text: every string field of every model is one of these.
+Title = Annotated[str, AfterValidator(_rule("title"))]
+Name = Annotated[str, AfterValidator(_rule("name"))]
+VenueText = Annotated[str, AfterValidator(_rule("venue"))]
+Summary = Annotated[str, AfterValidator(_rule("summary"))]
+Abstract = Annotated[str, AfterValidator(_rule("abstract", multiline=True))]
+Note = Annotated[str, AfterValidator(_rule("note"))]
+Url = Annotated[str, AfterValidator(_rule("url"))]
+IdText = Annotated[str, AfterValidator(_rule("id"))]
+Label = Annotated[str, AfterValidator(_rule("label"))]
+Short = Annotated[str, AfterValidator(_rule("short"))]
+Reason = Annotated[str, AfterValidator(_rule("reason"))]

@@ -83,3 +83,13 @@ def test_broken_taxonomy_stops_validate_with_its_line(repo_copy: Repository, run
     assert status == 1
     assert err.strip() == "taxonomy.yaml:2: [yaml] duplicate key 'schema_version' (first defined on line 1) " \
         "(keep one of them)"
+
+
+def test_taxonomy_text_follows_the_text_rule(repo_copy: Repository, run_cli) -> None:  # type: ignore[no-untyped-def]
+    text = repo_copy.taxonomy_file.read_text(encoding="utf-8")
+    repo_copy.taxonomy_file.write_text(text.replace('label: "Direct distillation"', 'label: "Direct \\u202e x"'),
+                                       encoding="utf-8")
+    status, _, err = run_cli("--root", repo_copy.root, "validate")
+    assert status == 1
+    assert err.splitlines()[0] == ("taxonomy.yaml:9: [taxonomy] facets.method.nodes.0.label: character 8 is U+202E "
+                                   "(RIGHT-TO-LEFT OVERRIDE), which is not allowed in text")
