@@ -255,3 +255,19 @@ def test_title_payloads_render_as_text_with_no_injected_element(page: Any, site:
     injected = "img[onerror], svg[onload], [onmouseover], a[href^='javascript:'], .symkd style, .symkd script"
     assert page.locator(injected).count() == 0
     assert page.errors == []
+
+
+def test_table_search_finds_every_author_not_only_the_first(page: Any, site: tuple[str, Repository]) -> None:
+    base, repo = site
+    catalogue = load_catalogue(repo)
+    choi = {item.key for item in catalogue if any(a.split(",")[0] == "Choi" for a in item.entry.authors)}
+    assert len(choi) >= 10
+    page.goto(base + "papers.html")
+    page.fill("input[name=q]", "Choi")
+    visible = set(page.locator("#symkd-table tbody tr:visible").evaluate_all("rows => rows.map(r => r.dataset.key)"))
+    assert choi <= visible
+    tenth = next(item for item in catalogue if len(item.entry.authors) >= 12 and "," in item.entry.authors[9])
+    family, given = (part.strip() for part in tenth.entry.authors[9].split(",", 1))
+    page.fill("input[name=q]", f"{given} {family}")
+    visible = set(page.locator("#symkd-table tbody tr:visible").evaluate_all("rows => rows.map(r => r.dataset.key)"))
+    assert tenth.key in visible

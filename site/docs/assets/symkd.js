@@ -16,7 +16,11 @@
     var table = document.getElementById("symkd-table");
     if (!form || !table) { return; }
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
-    var texts = rows.map(function (r) { return (r.textContent + " " + r.dataset.key).toLowerCase(); });
+    function fold(text) {  /* lower case, accents dropped: "Müller" is found by "muller" */
+      return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    }
+    function rowText(r) { return fold(r.textContent + " " + r.dataset.key + " " + (r.dataset.people || "")); }
+    var texts = rows.map(rowText);
     var count = document.getElementById("symkd-count");
     var params = new URLSearchParams(window.location.search);
     Array.prototype.forEach.call(form.elements, function (el) {
@@ -24,7 +28,7 @@
     });
 
     function apply() {
-      var q = form.elements.q.value.trim().toLowerCase();
+      var q = fold(form.elements.q.value.trim());
       var words = q ? q.split(/\s+/) : [];
       var wanted = {};
       FACETS.forEach(function (f) { wanted[f] = form.elements[f].value; });
@@ -71,7 +75,7 @@
         });
         var body = table.tBodies[0];
         rows.forEach(function (r) { body.appendChild(r); });
-        texts = rows.map(function (r) { return (r.textContent + " " + r.dataset.key).toLowerCase(); });
+        texts = rows.map(rowText);
       });
     });
 
