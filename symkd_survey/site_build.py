@@ -122,3 +122,33 @@ def output_folder_problem(repo: Repository, target: Path, docs_dir: Path) -> str
     if all((target / name).is_file() for name in _MKDOCS_SIGNATURE):
         return None
     return "the output folder is not empty and is not a previous build; building would delete what it holds"
+
+
+def serve_site(repo: Repository, port: int = 8000) -> None:
+    """Build the site and serve it on 127.0.0.1 only, rebuilding whenever a catalogue file,
+    the taxonomy or a template changes (MkDocs' live-reloading server), until interrupted.
+
+    The catalogue is validated before anything is served: a catalogue with errors is refused
+    with its issues, as by :func:`build_site`.
+    """
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import MkDocsException
+
+    from .validate import validate
+
+    config_file = repo.root / MKDOCS_FILE
+    if not config_file.is_file():
+        raise SymkdError([error("build", MKDOCS_FILE, 0, "no mkdocs.yml in the repository")])
+    result = validate(repo)
+    if result.errors:
+        raise SymkdError(result.errors)
+    try:
+        serve(str(config_file), livereload=True, dev_addr=f"127.0.0.1:{port}")
+    except OSError as exc:
+        raise SymkdError([error("serve", f"127.0.0.1:{port}", 0, f"cannot serve: {exc.strerror or exc}",
+                                "choose another --port")]) from None
+    except MkDocsException as exc:
+        raise SymkdError(_catalogue_issues(exc) or [error("build", MKDOCS_FILE, 0, f"the site was not built: {exc}")]) \
+            from None
+    except KeyboardInterrupt:
+        return
