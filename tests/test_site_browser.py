@@ -271,3 +271,23 @@ def test_table_search_finds_every_author_not_only_the_first(page: Any, site: tup
     page.fill("input[name=q]", f"{given} {family}")
     visible = set(page.locator("#symkd-table tbody tr:visible").evaluate_all("rows => rows.map(r => r.dataset.key)"))
     assert tenth.key in visible
+
+
+PAGE_KINDS = ("index.html", "papers.html", "coverage.html", "taxonomy.html", "graph.html", "timeline.html",
+              "problems.html", "corrections.html", "downloads.html", "papers/west2022symbolic.html",
+              "taxonomy/method/direct.html")
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_page_scrolls_sideways(browser: Any, site: tuple[str, Repository], width: int) -> None:
+    base, _ = site
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    try:
+        for url in PAGE_KINDS:
+            page.goto(base + url)
+            page.wait_for_load_state("load")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, url
+            _shot(page, f"{url.replace('/', '-').removesuffix('.html')}-{width}")
+    finally:
+        context.close()
