@@ -32,10 +32,15 @@ class CatalogueError(PluginError):
         self.issues = issues
 
 
+_HEADS: dict[str, str] = {}
+"""Extra ``<head>`` markup of generated pages (paper pages' citation tags), by source path."""
+
+
 def on_files(files: Files, config: Any) -> Files:
     repo = Repository(Path(config.config_file_path).resolve().parent)
+    _HEADS.clear()
     try:
-        generated = generate_site(repo, site_url=config.site_url)
+        generated = generate_site(repo, site_url=config.site_url, heads=_HEADS)
     except SymkdError as exc:
         raise CatalogueError(exc.issues) from None
     for path, content in generated.items():
@@ -45,3 +50,11 @@ def on_files(files: Files, config: Any) -> Files:
         inclusion = InclusionLevel.NOT_IN_NAV if path.startswith(GENERATED_OUT_OF_NAV) else InclusionLevel.UNDEFINED
         files.append(File.generated(config, path, content=content, inclusion=inclusion))
     return files
+
+
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    """Insert a generated page's extra head markup (escaped when it was made) before ``</head>``."""
+    head = _HEADS.get(page.file.src_uri)
+    if head is None or "</head>" not in output:
+        return output
+    return output.replace("</head>", head + "\n</head>", 1)

@@ -291,3 +291,25 @@ def test_no_page_scrolls_sideways(browser: Any, site: tuple[str, Repository], wi
             _shot(page, f"{url.replace('/', '-').removesuffix('.html')}-{width}")
     finally:
         context.close()
+
+
+def test_paper_pages_carry_citation_meta_tags_that_match_the_entry(page: Any, site: tuple[str, Repository]) -> None:
+    base, repo = site
+    entry = load_catalogue(repo).entries["west2022symbolic"].entry
+    page.goto(base + "papers/west2022symbolic.html")
+    tags = page.locator("head meta[name^='citation_']").evaluate_all(
+        "els => els.map(e => [e.getAttribute('name'), e.getAttribute('content')])")
+    by_name: dict[str, list[str]] = {}
+    for name, content in tags:
+        by_name.setdefault(name, []).append(content)
+    assert by_name["citation_title"] == [entry.title]
+    assert by_name["citation_author"] == entry.authors
+    assert by_name["citation_publication_date"] == [str(entry.year)]
+    assert by_name["citation_conference_title"] == [entry.venue]
+    assert by_name["citation_doi"] == [entry.ids.doi]
+    assert by_name["citation_arxiv_id"] == [entry.ids.arxiv]
+    assert by_name["citation_pdf_url"] == [f"https://arxiv.org/pdf/{entry.ids.arxiv}"]
+    page.goto(base + f"papers/{HOSTILE_KEY}.html")  # markup in a title stays inside the attribute
+    titles = page.locator("head meta[name='citation_title']").evaluate_all("els => els.map(e => e.content)")
+    assert titles == [HOSTILE_TITLE]
+    assert page.evaluate("window.__pwned") is None
