@@ -33,6 +33,7 @@ from .catalogue import Catalogue, Repository
 from .ids import is_safe_url
 from .issues import SymkdError
 from .model import Entry
+from .ris import export_ris
 from .similarity import SimilarWork, citation_neighbours, similar_works
 from .taxonomy import FACETS, Taxonomy
 from .validate import validate
@@ -548,6 +549,7 @@ def generate_site(repo: Repository, *, site_url: str | None = None,
         "downloads/symkd-survey-biblatex.bib": "".join(model.biblatex[k] + "\n" for k in sorted(model.biblatex)),
         "downloads/symkd-survey.csl.json": "[\n" + ",\n".join(safe_json(model.csl[k]) for k in sorted(model.csl))
                                            + "\n]\n",
+        "downloads/symkd-survey.ris": export_ris(model.catalogue),
     }
     for key in model.entries:
         files[paper_page(key)] = render_paper(model, key)
@@ -555,6 +557,7 @@ def generate_site(repo: Repository, *, site_url: str | None = None,
             heads[paper_page(key)] = citation_meta(model.entries[key])
         files[f"papers/{key}.bib"] = model.bibtex.get(key, "")
         files[f"papers/{key}.json"] = safe_json([model.csl[key]] if key in model.csl else [])
+        files[f"papers/{key}.ris"] = export_ris([model.catalogue.entries[key]])
     for facet in FACETS:
         for node_id in model.taxonomy.node_ids(facet):
             files[node_page(facet, node_id)] = render_node(model, facet, node_id)

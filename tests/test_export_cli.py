@@ -101,8 +101,8 @@ def test_a_format_is_required_and_unknown_formats_are_usage_errors(run_cli: Run,
     status, _, err = run_cli("--root", real_repo.root, "export")
     assert status == 1
     assert "symkd export:0: [args] the following arguments are required: FORMAT" in err
-    status, _, err = run_cli("--root", real_repo.root, "export", "ris")
-    assert status == 1 and "[args] argument FORMAT: invalid choice: 'ris'" in err
+    status, _, err = run_cli("--root", real_repo.root, "export", "endnote")
+    assert status == 1 and "[args] argument FORMAT: invalid choice: 'endnote'" in err
 
 
 def test_out_into_a_folder_that_cannot_be_written_is_an_issue(run_cli: Run, real_repo: Repository,

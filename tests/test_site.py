@@ -48,8 +48,8 @@ def test_catalogue_text_is_escaped_everywhere(repo_copy: Repository) -> None:
          distillation={"teachers": [EVIL], "dataset": EVIL}, taxonomy={"method": ["direct"]})
     files = generate_site(repo_copy)
     for path, content in files.items():
-        if path.endswith(".bib"):
-            continue  # BibTeX text, served as a download, never as HTML
+        if path.endswith((".bib", ".ris")):
+            continue  # BibTeX and RIS text, served as downloads, never as HTML
         text = content.decode() if isinstance(content, bytes) else content
         assert "<script>alert" not in text, path
         assert "<img src=x" not in text, path

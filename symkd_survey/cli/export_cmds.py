@@ -76,6 +76,13 @@ def cmd_csl_json(args: argparse.Namespace) -> int:
     return emit(args, export_csl(items), len(items))
 
 
+def cmd_ris(args: argparse.Namespace) -> int:
+    from ..ris import export_ris
+
+    items, _ = selected_entries(args)
+    return emit(args, export_ris(items), len(items))
+
+
 def add_format(formats: Any, name: str, help_text: str, func: Command) -> argparse.ArgumentParser:
     """Add ``symkd export NAME`` with the selection filters and ``--out``."""
     p: argparse.ArgumentParser = formats.add_parser(name, help=help_text, description=help_text)
@@ -94,7 +101,7 @@ def add_format(formats: Any, name: str, help_text: str, func: Command) -> argpar
 
 
 def register(commands: Any) -> None:
-    p = commands.add_parser("export", help="write the catalogue or a selection as BibTeX, BibLaTeX or CSL-JSON",
+    p = commands.add_parser("export", help="write the catalogue or a selection as BibTeX, BibLaTeX, CSL-JSON or RIS",
                             description="Write the catalogue, or the entries the filters select, as a bibliography.")
     formats = p.add_subparsers(dest="format", metavar="FORMAT", parser_class=Parser)
     formats.required = True
@@ -103,6 +110,7 @@ def register(commands: Any) -> None:
     add_format(formats, "biblatex", "BibLaTeX for biber (Unicode kept; date, journaltitle, eprinttype)",
                cmd_biblatex)
     add_format(formats, "csl-json", "CSL-JSON for Pandoc, Zotero and citeproc", cmd_csl_json)
+    add_format(formats, "ris", "RIS for EndNote, Zotero, Mendeley and other reference managers", cmd_ris)
     from .graph_cmds import register_export_graph
 
     register_export_graph(formats)
