@@ -33,6 +33,7 @@ from .catalogue import Catalogue, Repository
 from .ids import is_safe_url
 from .issues import SymkdError
 from .model import Entry
+from .people import Person, Venue, people, venues
 from .ris import export_ris
 from .similarity import SimilarWork, citation_neighbours, similar_works
 from .taxonomy import FACETS, Taxonomy
@@ -46,7 +47,7 @@ NEWEST = 10
 FEED_SIZE = 30
 METHOD_COLOURS = {"direct": "#1f77b4", "multilevel": "#ff7f0e", "reinforcement-learning": "#2ca02c"}
 OTHER_COLOUR = "#7f7f7f"
-GENERATED_OUT_OF_NAV = ("papers/", "taxonomy/")  # one page per paper or value: never in the navigation
+GENERATED_OUT_OF_NAV = ("papers/", "taxonomy/", "authors/", "venues/")  # many pages: never in the navigation
 
 
 # --------------------------------------------------------------------------- small pure helpers
@@ -160,6 +161,9 @@ class SiteModel:
     biblatex: dict[str, str]
     csl: dict[str, dict[str, Any]]
     labels: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # key -> facet -> ids
+    people: dict[str, Person] = field(default_factory=dict)  # slug -> person
+    person_of: dict[str, Person] = field(default_factory=dict)  # author name as written -> person
+    venues: dict[str, Venue] = field(default_factory=dict)  # slug -> venue
     cards: dict[tuple[str, int], str] = field(default_factory=dict)  # (key, page depth) -> <li> HTML
 
     def ordered_keys(self) -> list[str]:
@@ -197,7 +201,10 @@ def build_model(repo: Repository, *, bibtex: Callable[[Catalogue], dict[str, str
     if bibtex is None or biblatex is None or csl is None:
         exports = _exporters()
         bibtex, biblatex, csl = bibtex or exports["bibtex"], biblatex or exports["biblatex"], csl or exports["csl"]
+    persons = people({key: entry.authors for key, entry in entries.items()})
+    person_of = {name: person for person in persons.values() for name in person.names}
     return SiteModel(
+        people=persons, person_of=person_of, venues=venues((key, e.venue) for key, e in entries.items()),
         repo=repo, taxonomy=taxonomy, catalogue=catalogue, entries=entries, cited_by=cited_by,
         graph=graph, similar=_similar(graph, entries, labels, taxonomy), bibtex=bibtex(catalogue),
         biblatex=biblatex(catalogue), csl=csl(catalogue), labels=labels,
@@ -303,6 +310,9 @@ def render_paper(model: SiteModel, key: str) -> str:
     return _render(
         "paper.html", page, entry.title,
         key=key, entry=entry, facets=_facet_values(model, key),
+        authors=[(display_name(name), person_page(model.person_of[name]), model.person_of[name].slug)
+                 for name in entry.authors],
+        venue_link=((venue_page(v), v.slug) if entry.venue and (v := _venue_of(model, entry.venue)) else None),
         identifiers=identifier_links(entry), links=external_links(entry),
         cites=paper_list(model, [k for k in dict.fromkeys(entry.cites) if k in model.entries], page),
         cites_count=sum(1 for k in dict.fromkeys(entry.cites) if k in model.entries),
@@ -312,6 +322,37 @@ def render_paper(model: SiteModel, key: str) -> str:
         reference_list=entry.reference_list,
         bibtex=model.bibtex.get(key, ""),
     )
+
+
+def _venue_of(model: SiteModel, venue: str) -> Venue | None:
+    from .people import venue_identity
+
+    return model.venues.get(venue_identity(venue).replace(" ", "-")[:80] or "venue")
+
+
+def person_page(person: Person) -> str:
+    return f"authors/{person.letter}.md"
+
+
+def venue_page(venue: Venue) -> str:
+    return f"venues/{venue.slug[:1] if venue.slug[:1].isalpha() else '0'}.md"
+
+
+def _letter_pages(model: SiteModel, groups: dict[str, Any], page_of: Callable[[Any], str], heading: str,
+                  what: str) -> GeneratedSite:
+    """One page per initial letter, each group (a person or a venue) with its papers, newest first."""
+    by_page: dict[str, list[Any]] = defaultdict(list)
+    for group in sorted(groups.values(), key=lambda g: g.slug):
+        by_page[page_of(group)].append(group)
+    letters = [(page[-4], page) for page in sorted(by_page)]
+    out: GeneratedSite = {}
+    for page, members in by_page.items():
+        rendered = [{"slug": g.slug, "name": g.name, "names": g.names, "count": len(g.keys),
+                     "papers": paper_list(model, sorted(g.keys, key=lambda k: (-model.entries[k].year, k)), page)}
+                    for g in members]
+        out[page] = _render("people.html", page, f"{heading}: {page[-4].upper()}", heading=heading,
+                            letters=letters, letter=page[-4], groups=rendered, total=len(groups), what=what)
+    return out
 
 
 def render_node(model: SiteModel, facet: str, node_id: str) -> str:
@@ -337,8 +378,10 @@ def render_papers(model: SiteModel) -> str:
     years = sorted({e.year for e in model.entries.values()})
     facets = [(facet, model.taxonomy.facets[facet].label,
                [(n.id, n.label) for n in model.taxonomy.facets[facet].nodes]) for facet in FACETS]
+    first_person = min((person_page(p) for p in model.people.values()), default=None)
+    first_venue = min((venue_page(v) for v in model.venues.values()), default=None)
     return _render("papers.html", page, "All papers", rows=[_row(model, k) for k in model.ordered_keys()],
-                   facets=facets, years=years)
+                   facets=facets, years=years, first_person=first_person, first_venue=first_venue)
 
 
 def render_coverage(model: SiteModel) -> str:
@@ -561,6 +604,8 @@ def generate_site(repo: Repository, *, site_url: str | None = None,
     for facet in FACETS:
         for node_id in model.taxonomy.node_ids(facet):
             files[node_page(facet, node_id)] = render_node(model, facet, node_id)
+    files.update(_letter_pages(model, model.people, person_page, "Authors", "people"))
+    files.update(_letter_pages(model, model.venues, venue_page, "Venues", "venues"))
     files.update(graph_downloads(model))
     return files
 

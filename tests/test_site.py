@@ -117,3 +117,20 @@ def test_paper_pages_tell_an_unread_reference_list_from_one_that_cites_nothing(r
     assert all("Similar works" in page for page in text.values())
     graph_page = str(files["graph.md"])
     assert re.search(r"\d+ citations between catalogue papers", graph_page)
+
+
+def test_author_pages_join_name_variants_and_list_every_paper(repo_copy: Repository) -> None:
+    labels = {"taxonomy": {"method": ["direct"], "application": ["commonsense"]}}
+    _add(repo_copy, "zz2025variant", title="Initials Only", authors=["Choi, Y.", "Nobody, Some"], **labels)
+    files = generate_site(repo_copy)
+    page = str(files["authors/c.md"])
+    catalogue = load_catalogue(repo_copy)
+    choi = [item.key for item in catalogue if "Choi, Yejin" in item.entry.authors]
+    section = page[page.index('id="choi-yejin"'):]
+    section = section[:section.index("<h2", 5)] if "<h2" in section[5:] else section
+    assert f"({len(choi) + 1})" in section and "Also written: Choi, Y." in section
+    for key in [*choi, "zz2025variant"]:
+        assert f"../papers/{key}.html" in section
+    paper = str(files[paper_page("zz2025variant")])
+    assert '<a href="../authors/c.html#choi-yejin">Y. Choi</a>' in paper
+    assert '<a href="../authors/n.html#nobody-some">Some Nobody</a>' in paper
