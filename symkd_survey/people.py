@@ -39,13 +39,15 @@ def _is_initials(given: str) -> bool:
 
 
 @dataclass(slots=True)
-class Person:
+class Group:
+    """Papers that share one person or one venue."""
+
     slug: str
     """A stable anchor: the folded name with hyphens (``choi-yejin``)."""
     names: list[str] = field(default_factory=list)
     """Every spelling seen, the most frequent first."""
     keys: list[str] = field(default_factory=list)
-    """The catalogue keys of this person's papers."""
+    """The catalogue keys of its papers."""
 
     @property
     def name(self) -> str:
@@ -108,15 +110,8 @@ def venue_identity(venue: str) -> str:
     return " ".join(_VENUE_NOISE.sub(" ", fold(venue)).split())
 
 
-@dataclass(slots=True)
-class Venue:
-    slug: str
-    names: list[str] = field(default_factory=list)
-    keys: list[str] = field(default_factory=list)
-
-    @property
-    def name(self) -> str:
-        return self.names[0]
+Person = Group
+Venue = Group
 
 
 def venues(entries: Iterable[tuple[str, str | None]]) -> dict[str, Venue]:

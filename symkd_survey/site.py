@@ -335,7 +335,7 @@ def person_page(person: Person) -> str:
 
 
 def venue_page(venue: Venue) -> str:
-    return f"venues/{venue.slug[:1] if venue.slug[:1].isalpha() else '0'}.md"
+    return f"venues/{venue.letter}.md"
 
 
 def _letter_pages(model: SiteModel, groups: dict[str, Any], page_of: Callable[[Any], str], heading: str,
