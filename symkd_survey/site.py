@@ -392,8 +392,55 @@ def render_coverage(model: SiteModel) -> str:
         for m in model.labels[key]["method"]:
             for a in model.labels[key]["application"]:
                 counts[(m, a)] += 1
+    top = max(counts.values(), default=0)
+    rows = {a.id: sum(1 for k in model.entries if a.id in model.labels[k]["application"] and model.labels[k]["method"])
+            for a in applications}
+    columns = {m.id: sum(1 for k in model.entries if m.id in model.labels[k]["method"]
+                         and model.labels[k]["application"]) for m in methods}
+    unplaced = sum(1 for k in model.entries if not (model.labels[k]["method"] and model.labels[k]["application"]))
     return _render("coverage.html", "coverage.md", "Coverage", methods=methods, applications=applications,
-                   counts=counts)
+                   counts=counts, share={cell: round(n / top, 2) for cell, n in counts.items()} if top else {},
+                   row_totals=rows, column_totals=columns, unplaced=unplaced, papers=len(model.entries),
+                   chart=year_method_chart(model), colours=METHOD_COLOURS, other=OTHER_COLOUR)
+
+
+def year_method_chart(model: SiteModel, width: int = 720, height: int = 260) -> Markup:
+    """Papers per year, stacked by method, as an inline SVG drawn at build time (no script).
+
+    Each bar segment carries a ``<title>`` (its year, method and count) for screen readers and
+    tooltips; a paper with several methods counts once in each.
+    """
+    methods = [n.id for n in model.taxonomy.facets["method"].nodes]
+    labels = {n.id: n.label for n in model.taxonomy.facets["method"].nodes}
+    per_year: dict[int, Counter[str]] = defaultdict(Counter)
+    for key, entry in model.entries.items():
+        for method in model.labels[key]["method"] or ["none"]:
+            per_year[entry.year][method] += 1
+    if not per_year:
+        return Markup("")
+    years = list(range(max(min(per_year), max(per_year) - 12), max(per_year) + 1))  # the recent years
+    peak = max(sum(per_year[y].values()) for y in years) or 1
+    left, bottom, top_pad = 40, 30, 10
+    bar = (width - left) / len(years)
+    parts = [f'<svg class="symkd-chart" viewBox="0 0 {width} {height}" role="img" '
+             f'aria-label="Papers per year by method, {years[0]} to {years[-1]}">']
+    for n, year in enumerate(years):
+        x, y = left + n * bar, float(height - bottom)
+        for method in [*methods, "none"]:
+            count = per_year[year][method]
+            if not count:
+                continue
+            h = (height - bottom - top_pad) * count / peak
+            y -= h
+            colour = METHOD_COLOURS.get(method, OTHER_COLOUR)
+            name = labels.get(method, "no method")
+            parts.append(f'<rect x="{x + 2:.1f}" y="{y:.1f}" width="{bar - 4:.1f}" height="{h:.1f}" fill="{colour}">'
+                         f'<title>{year}: {count} {escape(name)}</title></rect>')
+        parts.append(f'<text x="{x + bar / 2:.1f}" y="{height - 10}" text-anchor="middle" font-size="11" '
+                     f'fill="currentColor">{year}</text>')
+    parts.append(f'<text x="4" y="{top_pad + 10}" font-size="11" fill="currentColor">{peak}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
 
 
 def render_timeline(model: SiteModel) -> str:

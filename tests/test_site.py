@@ -134,3 +134,18 @@ def test_author_pages_join_name_variants_and_list_every_paper(repo_copy: Reposit
     paper = str(files[paper_page("zz2025variant")])
     assert '<a href="../authors/c.html#choi-yejin">Y. Choi</a>' in paper
     assert '<a href="../authors/n.html#nobody-some">Some Nobody</a>' in paper
+
+
+def test_coverage_is_a_heat_map_with_totals_and_a_year_by_method_chart(real_repo: Repository) -> None:
+    files = generate_site(real_repo)
+    page = str(files["coverage.md"])
+    catalogue = load_catalogue(real_repo)
+    placed = [i for i in catalogue if i.entry.taxonomy.method and i.entry.taxonomy.application]
+    direct = sum(1 for i in placed if "direct" in i.entry.taxonomy.method)
+    assert f'<td class="symkd-total">{direct}</td>' in page
+    assert f"Left out: {len(catalogue) - len(placed)} of {len(catalogue)} papers" in page
+    assert "--share: 1.0" in page  # the fullest cell is the darkest
+    chart = page[page.index("<svg"):page.index("</svg>")]
+    newest = max(i.entry.year for i in catalogue)
+    count = sum(1 for i in catalogue if i.entry.year == newest and "direct" in i.entry.taxonomy.method)
+    assert f"<title>{newest}: {count} Direct distillation</title>" in chart
