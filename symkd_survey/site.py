@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -516,33 +517,49 @@ def render_downloads(model: SiteModel) -> str:
     return _render("downloads.html", "downloads.md", "Downloads", papers=len(model.entries))
 
 
+GRAPH_CELL = (100.0, 400.0)
+"""Width of a year column and height of a method lane, in layout units."""
+
+
 def graph_json(model: SiteModel) -> dict[str, Any]:
     """Nodes and links for the interactive graph, laid out by year (x) and method lane (y).
 
     The layout is computed here, deterministically and in linear time, so the browser only
-    draws: x is the year, y the lane of the paper's first method, spread within a year by
-    citations received.
+    draws. Years are placed by rank, not linearly: each year that has papers gets one column
+    of the same width, so the dense recent years are not squeezed into a corner by a few old
+    works. Each method is a horizontal lane. Inside its (year, lane) cell, a paper's place is a
+    cell of a grid shaped to the cell, most cited first, so no two papers share a spot.
     """
     lanes = [*model.taxonomy.node_ids("method"), ""]
     groups: dict[tuple[int, str], list[str]] = defaultdict(list)
     for key in model.entries:
         method = next(iter(model.labels[key]["method"]), "")
         groups[(model.entries[key].year, method)].append(key)
+    years = sorted({year for year, _ in groups})
+    column = {year: n for n, year in enumerate(years)}
+    width, height = GRAPH_CELL
     nodes = []
     for (year, method), keys in sorted(groups.items()):
         keys.sort(key=lambda k: (-len(model.cited_by[k]), k))
         lane = lanes.index(method)
+        per_row = max(1, math.ceil(math.sqrt(len(keys) * width / height)))
+        rows = math.ceil(len(keys) / per_row)
         for index, key in enumerate(keys):
-            offset = (index + 1) // 2 * (1 if index % 2 else -1)
+            row, col = divmod(index, per_row)
             nodes.append({
                 "key": key, "title": model.entries[key].title, "year": year, "method": method,
                 "application": model.labels[key]["application"], "cited_by": len(model.cited_by[key]),
-                "x": year * 100.0 + (index % 7) * 9.0, "y": lane * 400.0 + offset * 14.0,
+                "x": column[year] * width + (col + 0.5) * width / per_row,
+                "y": lane * height + (row + 0.5) * height / rows,
                 "url": page_url(paper_page(key)),
             })
     links = [{"source": key, "target": cited} for key, entry in sorted(model.entries.items())
              for cited in dict.fromkeys(entry.cites) if cited in model.entries and cited != key]
-    return {"nodes": nodes, "links": links, "lanes": lanes,
+    labels = {n.id: n.label for n in model.taxonomy.facets["method"].nodes}
+    axes = {"years": [{"year": year, "x": column[year] * width + width / 2} for year in years],
+            "lanes": [{"label": labels.get(lane, "no method"), "y": n * height + height / 2}
+                      for n, lane in enumerate(lanes)]}
+    return {"nodes": nodes, "links": links, "lanes": lanes, "axes": axes,
             "colours": {**METHOD_COLOURS, "": OTHER_COLOUR}}
 
 

@@ -149,3 +149,25 @@ def test_coverage_is_a_heat_map_with_totals_and_a_year_by_method_chart(real_repo
     newest = max(i.entry.year for i in catalogue)
     count = sum(1 for i in catalogue if i.entry.year == newest and "direct" in i.entry.taxonomy.method)
     assert f"<title>{newest}: {count} Direct distillation</title>" in chart
+
+
+def test_graph_layout_leaves_almost_no_node_on_top_of_another(real_repo: Repository) -> None:
+    """At the default view (the page's 1000 x 640 canvas, fitted as symkd.js fits it), at most
+    10% of the papers lie within 4 px of another."""
+    import math
+
+    graph = json.loads(files_of(real_repo)["assets/data/graph.json"])
+    xs, ys = [n["x"] for n in graph["nodes"]], [n["y"] for n in graph["nodes"]]
+    scale = min((1000 - 60) / (max(xs) - min(xs)), (640 - 60) / (max(ys) - min(ys)))
+    points = [(x * scale, y * scale) for x, y in zip(xs, ys, strict=True)]
+    crowded = sum(1 for i, p in enumerate(points) if any(math.dist(p, q) < 4 for j, q in enumerate(points) if i != j))
+    assert crowded <= len(points) // 10
+    assert [lane["label"] for lane in graph["axes"]["lanes"]][:3] == [
+        "Direct distillation", "Multilevel distillation", "Distillation with reinforcement learning"]
+    years = [t["year"] for t in graph["axes"]["years"]]
+    assert years == sorted({n["year"] for n in graph["nodes"]})
+
+
+def files_of(repo: Repository) -> dict[str, str]:
+    return {path: content if isinstance(content, str) else content.decode()
+            for path, content in generate_site(repo).items()}

@@ -161,6 +161,17 @@
           ctx.arc(p.x, p.y, n.r, 0, 2 * Math.PI);
           ctx.fill();
         });
+        if (data.axes) {  /* year labels under their columns, lane names at the left */
+          ctx.fillStyle = "rgba(110,110,110,0.9)";
+          ctx.font = "11px sans-serif";
+          ctx.textAlign = "center";
+          var step = Math.max(1, Math.ceil(data.axes.years.length * 34 / canvas.width / Math.max(view.scale * 3, 1)));
+          data.axes.years.forEach(function (t, i) {
+            if (i % step === 0) { ctx.fillText(String(t.year), t.x * view.scale + view.dx, canvas.height - 6); }
+          });
+          ctx.textAlign = "left";
+          data.axes.lanes.forEach(function (l) { ctx.fillText(l.label, 4, l.y * view.scale + view.dy - 4); });
+        }
         canvas.dataset.nodesDrawn = String(nodes.length);
         canvas.dataset.linksDrawn = String(links.length);
       }
