@@ -28,6 +28,7 @@ import dataclasses
 import datetime as dt
 import logging
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,13 +37,14 @@ from typing import Any
 from bibtexparser import model as bib
 from bibtexparser.entrypoint import parse_string
 from bibtexparser.library import Library
-from bibtexparser.middlewares import LatexDecodingMiddleware
+from bibtexparser.middlewares import LatexDecodingMiddleware, RemoveEnclosingMiddleware
 from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
 from pydantic import ValidationError
 
 from .catalogue import ENTRY_SUFFIX, Catalogue, LoadedEntry, Repository, load_catalogue
-from .checks import identity_probes, run_checks
+from .checks import run_checks
 from .fileio import MAX_IMPORT_BYTES, create_all
+from .identity import SameWorkIndex
 from .ids import (
     normalize_arxiv_id,
     normalize_doi,
@@ -50,7 +52,7 @@ from .ids import (
 )
 from .issues import Issue, SymkdError, error, sort_issues, warning
 from .keys import base_key, key_from_bibtex, unique_key
-from .latex import UnbalancedBracesError, check_braces
+from .latex import UnbalancedBracesError, check_braces, decode_commands
 from .model import Entry, EntryType, Source, entry_to_yaml
 from .text import LIMITS, clean
 from .yamlio import Loc, YamlDocument, parse_mapping, read_text
@@ -68,6 +70,8 @@ KNOWN_FIELDS = frozenset({
     "title", "author", "year", "booktitle", "journal", "volume", "number", "pages", "publisher",
     "address", "note", "howpublished", "eprint", "archiveprefix", "eprinttype", "primaryclass", "doi",
     "url", "institution", "school", "x-verified",
+    # biblatex (what ``symkd export biblatex`` writes, among others)
+    "date", "journaltitle", "location", "subtitle", "eprintclass", "crossref",
 })
 """Fields the import reads; every other field is ignored with a warning naming it."""
 
@@ -79,13 +83,35 @@ _MERGED_FIELD = re.compile(r'(?:[}"][ \t]*\n?|\n)[ \t]*(?P<name>[A-Za-z][A-Za-z0
 _STRAY_FIELD = re.compile(r"^[ \t,]*(?P<name>[A-Za-z][A-Za-z0-9_:.+-]*)[ \t]*=", re.MULTILINE)
 _BIBTEX_BAD_KEY_CHAR = re.compile(r'[\s,{}"#%\'()=\\~]')
 _YEAR = re.compile(r"[0-9]{4}")
+_DATE = re.compile(r"(?P<year>[0-9]{4})(?:-[0-9]{2}(?:-[0-9]{2})?)?(?:/.*)?")
+"""A biblatex ``date``: ``2024``, ``2024-05``, ``2024-05-01``, or a range starting so."""
 _ESCAPED_SPECIAL = re.compile(r"\\([_%&#~$])")
 _DASHES = re.compile(r"\s*(?:-+|–|—)\s*")
 _ACL_DOI = re.compile(r"10\.18653/v1/(?P<id>[0-9]{4}\.[A-Za-z0-9-]+\.[0-9]+|[A-Za-z][0-9]{2}-[0-9]{4})")
 _ACL_URL = re.compile(r"https?://(?:www\.)?(?:aclanthology\.org|aclweb\.org/anthology)/"
                       r"(?P<id>[0-9]{4}\.[A-Za-z0-9-]+\.[0-9]+|[A-Za-z][0-9]{2}-[0-9]{4})(?:\.pdf)?/?$")
 _OPENREVIEW_URL = re.compile(r"https?://(?:www\.)?openreview\.net/(?:forum|pdf)\?(?:.*&)?id=(?P<id>[A-Za-z0-9_-]+)")
-_ARXIV_IN_TEXT = re.compile(r"arXiv:\s*(?P<id>[0-9]{4}\.[0-9]{4,5}(?:v[0-9]+)?)", re.IGNORECASE)
+_ARXIV_IN_TEXT = re.compile(r"arXiv:\s*(?P<id>[0-9]{4}\.[0-9]{4,5}(?:v[0-9]+)?|[a-z][a-z-]*(?:\.[A-Z]{2})?/[0-9]{7})",
+                            re.IGNORECASE)
+_OLD_EPRINT = re.compile(r"[0-9]{7}(?:v[0-9]+)?")
+"""An old-style arXiv number without its archive (Mendeley: ``eprint = {0412083}``, ``primaryClass = {hep-th}``)."""
+_DOI_RESOLVER = re.compile(r"^(?:doi:\s*|(?:https?://)?(?:(?:dx\.|www\.)?doi\.org|doi\.acm\.org|"
+                           r"(?:www\.)?doi\.ieeecomputersociety\.org)/(?=10\.))", re.IGNORECASE)
+"""Every resolver form a DOI is written with; what follows is the DOI."""
+
+
+def doi_from(value: str) -> str | None:
+    """The DOI in a ``doi`` or ``url`` value written with any resolver, or ``None`` for none.
+
+    >>> doi_from("http://doi.acm.org/10.1145/3534678.3539"), doi_from("https://dx.doi.org/10.1/x")
+    ('10.1145/3534678.3539', None)
+    >>> doi_from("https://example.org/10.1145/1") is None
+    True
+    """
+    found = _DOI_RESOLVER.match(value.strip())
+    if found is None:
+        return None
+    return normalize_doi(value.strip()[found.end():])
 
 
 # --------------------------------------------------------------------------- results
@@ -111,6 +137,8 @@ class Skipped:
     line: int
     existing: str
     """The key of the entry it repeats."""
+    repeated_in_file: bool = False
+    """It repeats an earlier entry of the same file, not one already in the catalogue."""
 
 
 @dataclass(slots=True)
@@ -132,6 +160,16 @@ class ImportPlan:
     @property
     def ok(self) -> bool:
         return not self.failed
+
+    @property
+    def in_catalogue(self) -> list[Skipped]:
+        """The skipped entries whose work the catalogue already holds."""
+        return [s for s in self.skipped if not s.repeated_in_file]
+
+    @property
+    def repeated(self) -> list[Skipped]:
+        """The skipped entries that repeat an earlier entry of the same file."""
+        return [s for s in self.skipped if s.repeated_in_file]
 
 
 @dataclass(slots=True)
@@ -166,15 +204,45 @@ _DECODING = LatexDecodingMiddleware()
 def decode_latex(text: str) -> str:
     """LaTeX to Unicode on one line: accents decoded, protecting braces dropped, white space collapsed.
 
-    The decoding is bibtexparser's ``LatexDecodingMiddleware`` (pylatexenc), applied to one value.
+    The decoding is bibtexparser's ``LatexDecodingMiddleware`` (pylatexenc), applied to one value,
+    after the exporter's own forms that it misses (``\\textgreater{}``, ``{\\S}``, ``$\\alpha$``) are
+    read with :func:`symkd_survey.latex.decode_commands`.
 
     >>> decode_latex(r'M{\\"u}ller \\& {GPT}-3:~a  test')
     'Müller & GPT-3: a test'
     """
+    return " ".join(decode_commands(text, _decode_general).split())
+
+
+def _decode_general(text: str) -> str:
     holder = bib.Entry("misc", "decode", [bib.Field("value", text)])
     result = _DECODING.transform_entry(holder, Library())
-    decoded = holder.fields[0].value if result is holder else text  # pylatexenc failed: keep the text
-    return " ".join(str(decoded).split())
+    return str(holder.fields[0].value) if result is holder else text  # pylatexenc failed: keep the text
+
+
+
+
+def decoded_text(text: str, *, multiline: bool = False) -> str:
+    """:func:`decode_latex`, then the one rule for text (:func:`symkd_survey.text.clean`), and no
+    combining mark left on nothing (``\\'{}``, a mark after a space): NFC cannot attach it, no
+    exporter can write it, and it would pass ``validate`` only to break every later export.
+
+    >>> decoded_text("Doe \u0301Jane\u200e"), decoded_text("Cafe\u0301")
+    ('Doe Jane', 'Café')
+    """
+    value = clean(decode_latex(text), multiline=multiline)
+    if not any(unicodedata.combining(char) for char in value):
+        return value
+    kept: list[str] = []
+    base = False  # the last kept character carries marks: a letter, a digit, or a mark on one
+    for char in value:
+        if unicodedata.combining(char):
+            if base:
+                kept.append(char)
+            continue
+        kept.append(char)
+        base = char.isalnum()
+    return clean("".join(kept), multiline=multiline)
 
 
 def _line(block_line: int | None) -> int:
@@ -236,6 +304,34 @@ def split_authors(raw: str) -> tuple[list[str], str | None]:
     return names, fault
 
 
+_ET_AL = re.compile(r"(?:,\s*|\s+)\{?et\.?\s+al\.?\}?$", re.IGNORECASE)
+_MORE_AUTHORS = frozenset({"others", "{others}", "et al.", "et al", "{et al.}", "{et al}", "et. al."})
+
+
+def _drop_more_authors(names: list[str]) -> str | None:
+    """Remove a trailing "more authors" mark (``and others``, ``et al.``) from ``names`` in place.
+
+    The entry model has no flag for it yet, so it is dropped (and the caller warns); it is
+    never imported as a person (``"al., et"``). Returns the mark as written, or ``None``.
+
+    >>> names = ["Doe, Jane", "others"]; _drop_more_authors(names), names
+    ('and others', ['Doe, Jane'])
+    >>> names = ["Doe, Jane et al."]; _drop_more_authors(names), names
+    ('et al.', ['Doe, Jane'])
+    """
+    if not names:
+        return None
+    last = names[-1].strip()
+    if last.lower() in _MORE_AUTHORS:
+        names.pop()
+        return "and others" if "others" in last.lower() else "et al."
+    found = _ET_AL.search(last)
+    if found and found.start() > 0:
+        names[-1] = last[: found.start()].rstrip(", ")
+        return "et al."
+    return None
+
+
 def format_name(raw: str) -> str:
     """One BibTeX name as ``"Family, Given"`` (decoded); a name with no given part stays whole.
 
@@ -245,13 +341,170 @@ def format_name(raw: str) -> str:
     ('van Beethoven, Ludwig', 'Rocktäschel, Tim')
     """
     parts = parse_single_name_into_parts(raw, strict=True)
-    family = decode_latex(" ".join([*parts.von, *parts.last, *parts.jr]))
-    given = decode_latex(" ".join(parts.first))
+    family = decoded_text(" ".join([*parts.von, *parts.last, *parts.jr]))
+    given = decoded_text(" ".join(parts.first))
     return f"{family}, {given}" if given else family
 
 
 MAX_FIELD_CHARS = 2 * LIMITS["abstract"]
 """The longest raw field value read (LaTeX markup included); longer ones are refused unread."""
+
+# --------------------------------------------------------------------------- @string macros
+
+MONTH_MACROS: dict[str, str] = {
+    "jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May", "jun": "June",
+    "jul": "July", "aug": "August", "sep": "September", "oct": "October", "nov": "November",
+    "dec": "December",
+}
+"""The month macros every BibTeX style defines (``month = nov``)."""
+
+_MACRO_NAME = re.compile(r"[A-Za-z_][^\s#{}\"',=()%]*")
+_NUMBER = re.compile(r"[0-9]+")
+
+
+class UndefinedMacroError(ValueError):
+    """A value names a ``@string`` macro that the file does not define."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def _pieces(raw: str) -> list[tuple[str, str]] | None:
+    """Split a raw BibTeX value at top-level ``#`` into ``(kind, text)`` pieces.
+
+    ``kind`` is ``text`` (a braced or quoted piece, delimiters removed), ``number`` or
+    ``macro``. ``None`` when the value is not such an expression (e.g. a missing comma merged
+    two fields); the caller then keeps the old reading so that the fault is reported.
+
+    >>> _pieces('"Proc. of " # dam # {, 2020}')
+    [('text', 'Proc. of '), ('macro', 'dam'), ('text', ', 2020')]
+    >>> _pieces('{x} year = {2020}') is None
+    True
+    """
+    pieces: list[tuple[str, str]] = []
+    at, size = 0, len(raw)
+    while True:
+        while at < size and raw[at].isspace():
+            at += 1
+        if at >= size:
+            return None
+        char = raw[at]
+        if char in "{\"":
+            closer = "}" if char == "{" else '"'
+            depth, end, escaped = 0, None, False
+            for index in range(at + 1, size):
+                current = raw[index]
+                if escaped:
+                    escaped = False
+                elif current == "\\":
+                    escaped = True
+                elif current == "{":
+                    depth += 1
+                elif current == "}" and depth > 0:
+                    depth -= 1
+                elif current == closer and depth == 0:
+                    end = index
+                    break
+                elif current == "}":  # an unbalanced '}' inside quotes
+                    return None
+            if end is None:
+                return None
+            pieces.append(("text", raw[at + 1:end]))
+            at = end + 1
+        else:
+            number = _NUMBER.match(raw, at)
+            name = _MACRO_NAME.match(raw, at)
+            if number:
+                pieces.append(("number", number.group()))
+                at = number.end()
+            elif name:
+                pieces.append(("macro", name.group()))
+                at = name.end()
+            else:
+                return None
+        while at < size and raw[at].isspace():
+            at += 1
+        if at >= size:
+            return pieces
+        if raw[at] != "#":
+            return None
+        at += 1
+
+
+def resolve_value(raw: str, macros: dict[str, str]) -> str | None:
+    """The value BibTeX reads from ``raw``: pieces joined at ``#``, macros replaced.
+
+    ``macros`` maps lower-case names to resolved values; the month macros are always defined.
+    ``None`` when ``raw`` is not a value expression. Raises :class:`UndefinedMacroError`.
+
+    >>> resolve_value('dam # " 12"', {"dam": "Discrete Appl. Math."})
+    'Discrete Appl. Math. 12'
+    >>> resolve_value("nov", {}), resolve_value("{A} # {B}", {}), resolve_value("2021", {})
+    ('November', 'AB', '2021')
+    """
+    pieces = _pieces(raw)
+    if pieces is None:
+        return None
+    parts: list[str] = []
+    for kind, text in pieces:
+        if kind != "macro":
+            parts.append(text)
+            continue
+        name = text.lower()
+        if name in macros:
+            parts.append(macros[name])
+        elif name in MONTH_MACROS:
+            parts.append(MONTH_MACROS[name])
+        else:
+            raise UndefinedMacroError(text)
+    return "".join(parts)
+
+
+_ENCLOSING = RemoveEnclosingMiddleware()
+
+
+def _strip_enclosing(raw: str) -> str:
+    """bibtexparser's ``RemoveEnclosingMiddleware`` on one value: the reading of a value that is
+    not an expression (a missing comma, an extra brace), so that the fault is still recognised."""
+    holder = bib.Entry("misc", "strip", [bib.Field("value", raw)])
+    _ENCLOSING.transform_entry(holder, Library())
+    return str(holder.fields[0].value)
+
+
+def _resolve_library(library: Library, path: str) -> list[Issue]:
+    """Resolve every ``@string`` (in file order, each seeing the earlier ones) and every field
+    value in place; an undefined macro in a field the import reads is an error naming it."""
+    issues: list[Issue] = []
+    macros: dict[str, str] = {}
+    for string in library.strings:
+        try:
+            value = resolve_value(str(string.value), macros)
+        except UndefinedMacroError as exc:
+            issues.append(error("macro", path, _line(string.start_line),
+                                f"@string '{string.key}' uses undefined macro '{exc.name}'",
+                                f"define '{exc.name}' before it"))
+            continue
+        value = _strip_enclosing(str(string.value)) if value is None else value
+        if len(value) > MAX_FIELD_CHARS:  # macros of macros grow exponentially: bound every one
+            issues.append(error("size", path, _line(string.start_line),
+                                f"@string '{string.key}' is {len(value):,} characters long; "
+                                f"the limit is {MAX_FIELD_CHARS:,}"))
+            continue
+        macros[string.key.lower()] = value
+    for entry in library.entries:
+        undefined: list[tuple[str, str, int]] = []
+        for item in entry.fields:
+            raw = item.value if isinstance(item.value, str) else str(item.value)
+            try:
+                value = resolve_value(raw, macros)
+            except UndefinedMacroError as exc:
+                undefined.append((item.key.lower(), exc.name, _line(item.start_line)))
+                value = None
+            item.value = _strip_enclosing(raw) if value is None else value
+        entry.parser_metadata["symkd_undefined_macros"] = undefined
+    return issues
+
 
 # --------------------------------------------------------------------------- one entry
 
@@ -291,6 +544,12 @@ class _EntryReader:
         self.issues.append(warning(check, self.path, line, message, hint))
 
     def read_fields(self) -> None:
+        undefined: list[tuple[str, str, int]] = self.block.parser_metadata.get("symkd_undefined_macros", [])
+        for name, macro, line in undefined:
+            if name in KNOWN_FIELDS:
+                self.error("macro", line, f"undefined macro '{macro}' in field '{name}'",
+                           f"define it in an @string block, or brace the value: {{{macro}}}")
+                self.swallowed.add(name)
         for item in self.block.fields:
             name = item.key.lower()
             line = _line(item.start_line)
@@ -344,7 +603,7 @@ class _EntryReader:
                        f"field '{name}' is {len(value):,} characters long; the limit is {MAX_FIELD_CHARS:,}")
             self.swallowed.add(name)
             return None
-        decoded = clean(decode_latex(value), multiline=name == "abstract")
+        decoded = decoded_text(value, multiline=name == "abstract")
         return decoded or None
 
     def at(self, loc: Loc, name: str) -> None:
@@ -372,10 +631,10 @@ class _EntryReader:
         names, fault = split_authors(raw)
         if fault:
             self.error("authors", line, fault, "separate names with a single 'and'")
-        if names and names[-1].lower() == "others":
-            names.pop()
-            self.warn("authors", line, "author list ends with 'and others': only the names given are imported",
-                      "give the full author list")
+        dropped = _drop_more_authors(names)
+        if dropped:
+            self.warn("authors", line, f"author list ends with '{dropped}': '{dropped}' dropped, "
+                      "only the names given are imported", "give the full author list")
         result: list[str] = []
         for name in names:
             try:
@@ -391,6 +650,15 @@ class _EntryReader:
 
     def year(self) -> int | None:
         raw = self.values.get("year")
+        if raw is None and self.values.get("date"):
+            value = decode_latex(self.values["date"])
+            self.at(("year",), "date")
+            date = _DATE.fullmatch(value)
+            if date is None:
+                self.error("year", self.lines["date"], f"date '{value}' is not a biblatex date",
+                           "e.g. date = {2023-05-01}")
+                return None
+            return int(date["year"])
         if raw is None:
             self.missing("year")
             return None
@@ -413,6 +681,9 @@ class _EntryReader:
         ids: dict[str, str] = {}
         eprint = self.identifier("eprint") or None
         prefix = (self.values.get("archiveprefix") or self.values.get("eprinttype") or "arXiv").strip("{} ").lower()
+        primary = (self.values.get("primaryclass") or self.values.get("eprintclass") or "").strip("{} ")
+        if eprint is not None and prefix == "arxiv" and _OLD_EPRINT.fullmatch(eprint) and primary:
+            eprint = f"{primary.split('.')[0].lower()}/{eprint}"
         if eprint is not None and prefix == "arxiv":
             ids["arxiv"] = eprint
             self.at(("ids", "arxiv"), "eprint")
@@ -422,7 +693,7 @@ class _EntryReader:
         url = self.identifier("url")
         if "arxiv" not in ids:
             for name in ("url", "howpublished", "journal", "note"):
-                value = url if name == "url" else self.values.get(name, "")
+                value = url if name == "url" else self.values.get(name, "").replace("{", "").replace("}", "")
                 found = parse_arxiv_id(value) if name == "url" and value else None
                 match = None if found else _ARXIV_IN_TEXT.search(value)
                 arxiv = found[0] if found else (normalize_arxiv_id(match["id"]) if match else None)
@@ -431,6 +702,11 @@ class _EntryReader:
                     self.at(("ids", "arxiv"), name)
                     break
         doi = self.identifier("doi") or None
+        if doi is not None:
+            doi = doi_from(doi) or doi
+        elif doi_from(url):
+            doi = doi_from(url)
+            self.lines.setdefault("doi", self.lines["url"])
         if doi is not None:
             ids["doi"] = doi
             self.at(("ids", "doi"), "doi")
@@ -454,33 +730,43 @@ class _EntryReader:
         title = self.text("title")
         if title is None:
             self.missing("title")
+        subtitle = self.text("subtitle")
+        if title is not None and subtitle:
+            title = f"{title.rstrip(':').rstrip()}: {subtitle}"
         self.at(("title",), "title")
         authors = self.authors()
         year = self.year()
         kind = self.entry_type()
         data: dict[str, Any] = {"title": title, "authors": authors, "year": year, "type": kind}
         in_book = kind in ("inproceedings", "incollection")
-        venue_fields = ("booktitle", "journal") if in_book else ("journal", "booktitle")
+        venue_fields = ("booktitle", "journal", "journaltitle") if in_book else ("journal", "journaltitle", "booktitle")
         present = [name for name in venue_fields if self.values.get(name)]
         if present:
             data["venue"] = self.text(present[0])
             self.at(("venue",), present[0])
             for other in present[1:]:
                 self.warn(CHECK, self.lines[other], f"field '{other}' is ignored: the venue is the {present[0]}")
-        for name in ("volume", "number", "address"):
+        for name in ("volume", "number"):
             data[name] = self.text(name)
             self.at((name,), name)
+        address = next((n for n in ("address", "location") if self.values.get(n)), None)
+        if address:
+            data["address"] = self.text(address)
+            self.at(("address",), address)
         publisher = next((n for n in ("publisher", "institution", "school") if self.values.get(n)), None)
         if publisher:
             data["publisher"] = self.text(publisher)
             self.at(("publisher",), publisher)
         if self.values.get("pages"):
-            data["pages"] = _DASHES.sub("--", self.values["pages"].strip().strip("{}"))
+            # braces only group in pages ({c3}-{c3}): never keep one, it would break the export
+            pages = decoded_text(self.values["pages"]).replace("{", "").replace("}", "")
+            data["pages"] = _DASHES.sub("--", pages).strip()
             self.at(("pages",), "pages")
         data["ids"] = self.ids()
-        if self.values.get("primaryclass"):
-            data["primary_class"] = self.text("primaryclass")
-            self.at(("primary_class",), "primaryclass")
+        primary = next((n for n in ("primaryclass", "eprintclass") if self.values.get(n)), None)
+        if primary:
+            data["primary_class"] = self.text(primary)
+            self.at(("primary_class",), primary)
         url = self.identifier("url")
         if url:
             data["links"] = {"url": url}
@@ -543,19 +829,56 @@ def _block_issue(block: bib.ParsingFailedBlock, path: str, first_lines: dict[str
     return error(CHECK, path, line, reason.strip().rstrip("."), hint)
 
 
+INHERITED = ("booktitle", "year", "publisher", "address", "volume", "journal", "journaltitle", "date")
+"""The fields an entry takes from the entry its ``crossref`` names, when it has none of its own."""
+
+
+def _inherit_crossrefs(library: Library, path: str) -> tuple[set[str], list[Issue]]:
+    """Give every entry with a ``crossref`` the fields it lacks from the entry named (the
+    parent's ``title`` becomes the child's ``booktitle``, as BibTeX's styles and biber do).
+    Return the keys of ``@proceedings`` parents, read only for their children, and the issues."""
+    by_key = {entry.key.lower(): entry for entry in library.entries}
+    parents: set[str] = set()
+    issues: list[Issue] = []
+    for entry in library.entries:
+        ref = next((f for f in entry.fields if f.key.lower() == "crossref"), None)
+        if ref is None:
+            continue
+        parent = by_key.get(str(ref.value).strip().lower())
+        if parent is None or parent is entry:
+            issues.append(error("crossref", path, _line(ref.start_line),
+                                f"crossref '{ref.value}' names no other entry in this file",
+                                "include the entry it names, or copy its fields"))
+            continue
+        if parent.entry_type.lower() in ("proceedings", "mvproceedings"):
+            parents.add(parent.key)
+        own = {f.key.lower() for f in entry.fields}
+        inherited = {f.key.lower(): f.value for f in parent.fields}
+        if "booktitle" not in inherited and "title" in inherited:
+            inherited["booktitle"] = inherited["title"]
+        for name in INHERITED:
+            if name not in own and name in inherited:
+                entry.fields.append(bib.Field(name, inherited[name], start_line=ref.start_line))
+    return parents, issues
+
+
 def parse_bibtex(text: str, path: str, *, source: Source = "curated",
                  today: dt.date | None = None) -> tuple[list[_Converted], list[Issue]]:
     """Parse and convert every entry; return the conversions and the issues of failed blocks."""
     with _quiet_bibtexparser():
-        library = parse_string(text)
+        library = parse_string(text, parse_stack=[])  # macros are resolved here, as BibTeX does
     today = today or dt.date.today()
     converted: list[_Converted] = []
-    file_issues: list[Issue] = []
+    file_issues = _resolve_library(library, path)
+    parents, crossref_issues = _inherit_crossrefs(library, path)
+    file_issues += crossref_issues
     first_lines = {entry.key: _line(entry.start_line) for entry in library.entries}
     blocks = list(library.blocks)
     for index, block in enumerate(blocks):
         if isinstance(block, bib.ParsingFailedBlock):
             file_issues.append(_block_issue(block, path, first_lines))
+        elif isinstance(block, bib.Entry) and block.key in parents:
+            continue  # a @proceedings read for its entries' crossref: not a paper
         elif isinstance(block, bib.Entry):
             after = blocks[index + 1] if index + 1 < len(blocks) else None
             reader = _EntryReader(block, path, source, today)
@@ -563,14 +886,6 @@ def parse_bibtex(text: str, path: str, *, source: Source = "curated",
                 reader.stray_fields(after)
             converted.append(reader.convert())
     return converted, file_issues
-
-
-def _same_work_index(items: list[tuple[str, Entry]]) -> dict[tuple[str, str], str]:
-    index: dict[tuple[str, str], str] = {}
-    for key, entry in items:
-        for probe in identity_probes(entry):
-            index.setdefault(probe, key)
-    return index
 
 
 def plan_import(repo: Repository, bib_file: Path, *, source: Source = "curated",
@@ -589,15 +904,18 @@ def plan_import(repo: Repository, bib_file: Path, *, source: Source = "curated",
 
     catalogue = load_catalogue(repo)
     taken = {p.name.removesuffix(ENTRY_SUFFIX) for p in repo.catalogue_dir.glob(f"*{ENTRY_SUFFIX}")}
-    existing = _same_work_index([(item.key, item.entry) for item in catalogue])
-    seen_in_file: dict[tuple[str, str], tuple[str, int]] = {}
+    existing = SameWorkIndex()
+    for loaded in catalogue:
+        existing.add(loaded.key, loaded.entry)
+    seen_in_file = SameWorkIndex()
+    lines_in_file: dict[str, int] = {}
     accepted: list[tuple[_Converted, str]] = []
     for item in converted:
         plan.issues.extend(item.issues)
         if item.failed or item.entry is None:
             plan.failed.append(Failed(item.bib_key, item.line))
             continue
-        repeat = next(((p, existing[p]) for p in identity_probes(item.entry) if p in existing), None)
+        repeat = existing.find(item.entry)
         if repeat:
             (what, value), key = repeat
             plan.issues.append(warning("duplicate", shown, item.line,
@@ -606,18 +924,18 @@ def plan_import(repo: Repository, bib_file: Path, *, source: Source = "curated",
                                        "nothing was overwritten"))
             plan.skipped.append(Skipped(item.bib_key, item.line, key))
             continue
-        earlier = next(((p, seen_in_file[p]) for p in identity_probes(item.entry) if p in seen_in_file), None)
+        earlier = seen_in_file.find(item.entry)
         if earlier:
-            (what, value), (key, line) = earlier
+            (what, value), key = earlier
             plan.issues.append(warning("duplicate", shown, item.line,
-                                       f"'{item.bib_key}' is the same work as '{key}' on line {line} "
+                                       f"'{item.bib_key}' is the same work as '{key}' on line {lines_in_file[key]} "
                                        f"(same {what}: {value}): skipped"))
-            plan.skipped.append(Skipped(item.bib_key, item.line, key))
+            plan.skipped.append(Skipped(item.bib_key, item.line, key, repeated_in_file=True))
             continue
         key = _assign_key(item, taken, plan)
         taken.add(key)
-        for probe in identity_probes(item.entry):
-            seen_in_file.setdefault(probe, (key, item.line))
+        seen_in_file.add(key, item.entry)
+        lines_in_file[key] = item.line
         accepted.append((item, key))
 
     _validate_new(repo, catalogue, accepted, plan)
@@ -660,8 +978,13 @@ def _validate_new(repo: Repository, catalogue: Catalogue, accepted: list[tuple[_
         merged.entries[key] = LoadedEntry(key, _check_path(plan.path, key), item.entry, positioned)
         new[key] = (item, text)
     by_path: dict[str, list[Issue]] = {}
+    shown = {_check_path(plan.path, key): f"on line {item.line}" for key, (item, _) in new.items()}
     for issue in run_checks(merged, repo.load_taxonomy()):
-        by_path.setdefault(issue.path, []).append(dataclasses.replace(issue, path=plan.path))
+        message = issue.message
+        if "\x00" in message:  # another new entry named by its in-memory path: name its .bib line
+            for inner, where in shown.items():
+                message = message.replace(inner, where)
+        by_path.setdefault(issue.path, []).append(dataclasses.replace(issue, path=plan.path, message=message))
     for key, (item, text) in new.items():
         issues = by_path.get(_check_path(plan.path, key), [])
         plan.issues.extend(issues)

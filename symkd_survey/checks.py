@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable
 from .bibtex import export_problems
 from .catalogue import Catalogue, LoadedEntry
 from .graph import check_cycles
-from .ids import did_you_mean, is_safe_url, is_valid_key, normalize_arxiv_id, normalize_doi, normalize_title
+from .identity import IDENTITY_LOCATIONS, SameWorkIndex
+from .ids import did_you_mean, is_safe_url, is_valid_key, normalize_arxiv_id, normalize_doi
 from .issues import Issue, error, warning
 from .model import Entry
 from .taxonomy import FACETS, Taxonomy
@@ -166,41 +167,25 @@ ENTRY_CHECKS: tuple[EntryCheck, ...] = (
 )
 
 
-IDENTITY_LOCATIONS: dict[str, tuple[str, ...]] = {"arXiv id": ("ids", "arxiv"), "DOI": ("ids", "doi"),
-                                                   "title": ("title",)}
-
-
-def identity_probes(entry: Entry) -> list[tuple[str, str]]:
-    """What makes two entries the same paper: ``(what, value)`` for the arXiv id (without
-    version), the DOI (lower case, no resolver) and the normalised title, in that order."""
-    probes: list[tuple[str, str]] = []
-    if entry.ids.arxiv and (arxiv := normalize_arxiv_id(entry.ids.arxiv)):
-        probes.append(("arXiv id", arxiv))
-    if entry.ids.doi and (doi := normalize_doi(entry.ids.doi)):
-        probes.append(("DOI", doi))
-    if title := normalize_title(entry.title):
-        probes.append(("title", title))
-    return probes
-
-
 def check_duplicates(catalogue: Catalogue) -> Iterable[Issue]:
-    """The same paper twice: same arXiv id (any version), same DOI, or the same normalised title.
+    """The same paper twice, by the one identity of a work (:class:`symkd_survey.identity.SameWorkIndex`):
+    the same arXiv id (any version) or DOI, or the same normalised title with a compatible year
+    and the same first author.
 
     Both files of a pair are reported, each naming the other, so that validating only a new
     file still tells its contributor which entry it repeats.
     """
-    first_seen: dict[tuple[str, str], LoadedEntry] = {}
-    reported: set[tuple[str, str]] = set()
+    index = SameWorkIndex()
     for item in catalogue:
-        for probe in identity_probes(item.entry):
-            first = first_seen.setdefault(probe, item)
-            if first is item or (first.key, item.key) in reported:
-                continue
-            reported.add((first.key, item.key))
-            what, loc = probe[0], IDENTITY_LOCATIONS[probe[0]]
+        found = index.find(item.entry)
+        if found is not None:
+            (what, _), key = found
+            first = catalogue.entries[key]
+            loc = IDENTITY_LOCATIONS[what]
             for this, other in ((item, first), (first, item)):
                 yield error("duplicate", this.path, this.line(*loc), f"same {what} as '{other.key}' ({other.path})",
                             "one paper, one entry: merge the two")
+        index.add(item.key, item.entry)
 
 
 def earliest_year(entry: Entry) -> int:

@@ -721,10 +721,10 @@ def _scalar_graph(graph: nx.DiGraph) -> nx.DiGraph:
 
 
 def node_link_data(graph: nx.DiGraph) -> dict[str, Any]:
-    """The graph for the web site: ``nodes`` (key, title, year, method, application,
-    in_degree) and ``links`` (source cites target). ``networkx.node_link_graph(data,
-    name="key", edges="links")`` reads it back."""
-    nodes = [{"key": key, "title": data["title"], "year": data["year"], "method": list(data["method"]),
+    """The graph as node-link JSON: ``nodes`` (id, title, year, method, application, in_degree)
+    and ``links`` (source cites target). Nodes are named ``id``, as networkx's and d3's readers
+    expect by default: ``networkx.node_link_graph(data, edges="links")`` reads it back."""
+    nodes = [{"id": key, "title": data["title"], "year": data["year"], "method": list(data["method"]),
               "application": list(data["application"]), "in_degree": graph.in_degree(key)}
              for key, data in graph.nodes(data=True)]
     links = [{"source": citing, "target": cited} for citing, cited in graph.edges]

@@ -26,14 +26,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 __all__ = [
+    "LATEX_TO_UNICODE",
     "PROPER_NOUNS",
     "LatexError",
     "UnbalancedBracesError",
     "UnmappableCharacterError",
     "check_braces",
+    "decode_commands",
     "escape",
     "field_text",
     "names_text",
@@ -392,3 +394,64 @@ def _reject_controls(value: str) -> None:
     if found is not None:
         char = found.group()
         raise UnmappableCharacterError(f"control character U+{ord(char):04X} cannot be written", value, char)
+
+
+# --------------------------------------------------------------------------- LaTeX -> Unicode
+
+def _decoding_table() -> dict[str, str]:
+    """The exporter's own forms read back: every command form of :data:`UNICODE_TO_LATEX` and of
+    ``< > | ^``, math both braced (``{$\\alpha$}``) and bare (``$\\alpha$``), and a symbol command
+    without its braces (``\\pounds``, ``\\textgreater``). Plain-ASCII forms (``-``, ``--``, a
+    quote) and spaces are left to the general decoder: they are not the character's alone."""
+    table: dict[str, str] = {}
+    for char, form in UNICODE_TO_LATEX.items():
+        if char.isspace() or not form.startswith(("\\", "{")):
+            continue
+        table[form] = char
+        if form.startswith("{$") and form.endswith("$}"):
+            table[form[1:-1]] = char
+    symbols = {char: form for char, form in _SYMBOLS.items() if not char.isspace() and form.startswith(("\\", "{"))}
+    symbols.update({char: _SPECIALS[char] for char in "<>|^"})
+    for char, form in symbols.items():
+        table[form] = char
+        bare = re.fullmatch(r"\{(\\[A-Za-z]+)\}|(\\[A-Za-z]+)\{\}", form)
+        if bare:
+            table[bare.group(1) or bare.group(2)] = char
+    return table
+
+
+LATEX_TO_UNICODE: dict[str, str] = _decoding_table()
+"""The LaTeX forms :func:`decode_commands` turns into characters before general decoding."""
+
+_PLACEHOLDER = 0xF0000  # supplementary private use: never in a .bib value worth keeping
+_FORMS = sorted(LATEX_TO_UNICODE, key=len, reverse=True)
+_FORM_RE = re.compile("|".join(
+    re.escape(form) + (r"(?![A-Za-z]) ?" if form[-1].isalpha() else "") for form in _FORMS))
+_FORM_OF = {form: index for index, form in enumerate(_FORMS)}
+
+
+def decode_commands(text: str, decode: Callable[[str], str]) -> str:
+    r"""``decode(text)`` with the forms of :data:`LATEX_TO_UNICODE` read first.
+
+    The forms become private-use placeholders, the general decoder runs, the placeholders
+    become their characters: a general decoder that drops ``\textgreater`` or keeps math raw
+    cannot lose them, and a decoded ``\`` or ``{`` is never read as LaTeX again.
+
+    >>> print(decode_commands(r"\textgreater{}80\% \pounds 5, {\S}2, $\omega$Test {$\leq$} \textbar{}", str))
+    >80\% £5, §2, ωTest ≤ |
+    """
+    if not any(mark in text for mark in "\\$") or any(ord(c) >= _PLACEHOLDER for c in text):
+        return decode(text)
+    found: dict[str, str] = {}
+
+    def hold(match: re.Match[str]) -> str:
+        form = match.group().rstrip(" ")  # a bare control word eats one space; no form ends in one
+        mark = chr(_PLACEHOLDER + _FORM_OF[form])
+        found[mark] = LATEX_TO_UNICODE[form]
+        return mark
+
+    held = _FORM_RE.sub(hold, text)
+    if not found:
+        return decode(text)
+    decoded = decode(held)
+    return "".join(found.get(char, char) for char in decoded)

@@ -281,10 +281,10 @@ def test_node_link_json(graph: nx.DiGraph) -> None:
     data = json.loads(export_graph(graph, "json"))
     assert data == node_link_data(graph)
     first = data["nodes"][0]
-    assert first == {"key": "a", "title": "Alpha: the Origin of Everything", "year": 2018, "method": ["direct"],
+    assert first == {"id": "a", "title": "Alpha: the Origin of Everything", "year": 2018, "method": ["direct"],
                      "application": ["commonsense"], "in_degree": 3}
     assert {"source": "f", "target": "d"} in data["links"] and len(data["links"]) == 7
-    back = nx.node_link_graph(data, name="key", edges="links")
+    back = nx.node_link_graph(data, edges="links")  # networkx's default reader, no options
     assert set(back) == set(graph) and set(back.edges) == set(graph.edges)
 
 

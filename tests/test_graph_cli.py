@@ -161,11 +161,11 @@ def test_export_graph_reads_back(fmt: str, small: Repository, tmp_path: Path,
 def test_export_graph_json_to_stdout(small: Repository, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_export("--root", str(small.root), "export", "graph", "--format", "json") == 0
     data = json.loads(capsys.readouterr().out)
-    assert [n["key"] for n in data["nodes"]] == ["a", "b", "c", "d", "e", "f"]
-    assert data["nodes"][3] == {"key": "d", "title": "Delta cites all before it", "year": 2021,
+    assert [n["id"] for n in data["nodes"]] == ["a", "b", "c", "d", "e", "f"]
+    assert data["nodes"][3] == {"id": "d", "title": "Delta cites all before it", "year": 2021,
                                 "method": ["reinforcement-learning"], "application": ["math"], "in_degree": 1}
-    back = nx.node_link_graph(data, name="key", edges="links")
-    assert back.number_of_edges() == 7
+    back = nx.node_link_graph(data, edges="links")
+    assert back.number_of_edges() == 7 and back.number_of_nodes() == 6
 
 
 def test_export_graph_default_is_graphml(small: Repository, capsys: pytest.CaptureFixture[str]) -> None:

@@ -23,7 +23,8 @@ def cmd_import_bibtex(args: argparse.Namespace) -> int:
             sys.stdout.write(item.text)
     for file in result.written:
         print(f"wrote {repo.display(file)}")
-    counts = f"{len(plan.new)} new, {len(plan.skipped)} already in the catalogue, {len(plan.failed)} failed"
+    counts = (f"{len(plan.new)} new, {len(plan.in_catalogue)} already in the catalogue, "
+              f"{len(plan.repeated)} repeated within the file, {len(plan.failed)} failed")
     if plan.failed and not args.skip_invalid:
         print(f"{plan.path}: {counts}: nothing was written "
               "(fix the entries above, or use --skip-invalid to import the others)", file=sys.stderr)
