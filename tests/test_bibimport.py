@@ -141,8 +141,8 @@ def test_skip_invalid_writes_only_the_good_and_still_fails(repo_copy: Repository
     assert set(after) - set(before) == {"roe2021after.yaml"}
     assert all(after[name] == digest for name, digest in before.items())
     assert out.splitlines() == ["wrote catalogue/roe2021after.yaml"]
-    assert err.splitlines()[-1] == ("unbalanced-braces.bib: 1 new, 0 already in the catalogue, 0 repeated within the file, 1 failed: "
-                                    "1 written")
+    assert err.splitlines()[-1] == ("unbalanced-braces.bib: 1 new, 0 already in the catalogue, "
+                                    "0 repeated within the file, 1 failed: 1 written")
     assert run_cli("--root", repo_copy.root, "validate", "--strict")[0] == 0
 
 
@@ -153,8 +153,8 @@ def test_dry_run_prints_the_entries_and_writes_nothing(repo_copy: Repository, ru
     assert status == 0
     assert snapshot(repo_copy.catalogue_dir) == before
     assert "--- would write catalogue/doe2021unverified.yaml\ntitle: \"A Blog Post Nobody Could Check\"\n" in out
-    assert out.splitlines()[-1] == ("unverified.bib: 2 new, 0 already in the catalogue, 0 repeated within the file, 0 failed: "
-                                    "dry run, nothing was written")
+    assert out.splitlines()[-1] == ("unverified.bib: 2 new, 0 already in the catalogue, "
+                                    "0 repeated within the file, 0 failed: dry run, nothing was written")
 
 
 def test_a_taken_key_gets_a_suffix_and_nothing_is_overwritten(repo_copy: Repository, run_cli: Run) -> None:

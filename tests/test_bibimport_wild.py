@@ -9,9 +9,10 @@ from typing import Literal
 
 import pytest
 
-from symkd_survey.bibimport import SameWorkIndex, UndefinedMacroError, decode_latex, plan_import, resolve_value
+from symkd_survey.bibimport import UndefinedMacroError, decode_latex, plan_import, resolve_value
 from symkd_survey.bibtex import export_bibliography
 from symkd_survey.catalogue import Repository, load_catalogue
+from symkd_survey.identity import SameWorkIndex
 from symkd_survey.latex import UNICODE_TO_LATEX, field_text
 from symkd_survey.model import Entry
 from symkd_survey.text import clean

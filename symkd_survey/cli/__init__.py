@@ -16,12 +16,13 @@ from pathlib import Path
 
 from .. import __version__
 from ..issues import SymkdError
-from . import arxiv_cmds, catalogue_cmds, contrib_cmds, export_cmds, graph_cmds, import_cmds, site_cmds
+from . import arxiv_cmds, catalogue_cmds, contrib_cmds, export_cmds, graph_cmds, import_cmds, review_cmds, site_cmds
 from .common import Parser, print_issues
 
 Command = Callable[[argparse.Namespace], int]
 
-COMMAND_MODULES = (catalogue_cmds, site_cmds, import_cmds, graph_cmds, export_cmds, arxiv_cmds, contrib_cmds)
+COMMAND_MODULES = (catalogue_cmds, site_cmds, import_cmds, graph_cmds, export_cmds, arxiv_cmds, contrib_cmds,
+                   review_cmds)
 
 
 def build_parser() -> argparse.ArgumentParser:

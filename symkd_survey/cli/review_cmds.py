@@ -1,0 +1,194 @@
+"""``symkd discover``, ``symkd screen`` and ``symkd prisma``: the living-survey loop."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..issues import SymkdError, error
+from .common import repository
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return int(text)
+
+
+def cmd_discover(args: argparse.Namespace) -> int:
+    from ..arxiv_client import client_from_environment, network_issue
+    from ..catalogue import load_catalogue
+    from ..discovery import discover, load_config
+    from ..fileio import atomic_write
+    from ..network import NetworkError
+    from ..review_files import QUEUE_FILE, RUNS_FILE, Run, queue_text, runs_text_appended
+    from ..screening import DECISIONS_FILE, read_decisions, screened_index
+
+    repo = repository(args)
+    catalogue = load_catalogue(repo)
+    errors = [i for i in catalogue.issues if i.is_error]
+    if errors:
+        raise SymkdError(errors)
+    config = load_config(repo)
+    decisions = read_decisions(repo.root / DECISIONS_FILE, DECISIONS_FILE)
+    today = _today()
+
+    def report(line: str) -> None:
+        print(f"symkd: {line}", file=sys.stderr)
+
+    client = None if args.no_arxiv else client_from_environment(use_cache=not args.no_cache, report=report)
+    try:
+        result = discover(catalogue, config, client, screened=screened_index(decisions), today=today,
+                          since=args.since, max_results=args.max, progress=report)
+    except NetworkError as exc:
+        raise SymkdError([network_issue(exc)]) from None
+    run = Run(today, result.identified, result.duplicates, len(result.candidates))
+    runs_file = repo.root / RUNS_FILE
+    runs_text = runs_text_appended(runs_file, run, RUNS_FILE)
+    if not args.dry_run:
+        (repo.root / QUEUE_FILE).parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(repo.root / QUEUE_FILE, queue_text(result, today))
+        atomic_write(runs_file, runs_text)
+    if args.json:
+        json.dump({"identified": result.identified, "duplicates_removed": result.duplicates,
+                   "candidates": [c.to_mapping() for c in result.candidates]}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for cand in result.candidates:
+            print(f"{cand.score:.3f}  {cand.id}  {cand.title or '(title unknown)'}")
+            for reason in cand.reasons:
+                print(f"       {reason}")
+        where = "not written (--dry-run)" if args.dry_run else f"written to {QUEUE_FILE}"
+        print(f"{len(result.candidates)} candidates ({result.duplicates} duplicates removed); {where}",
+              file=sys.stderr)
+    return 0
+
+
+def cmd_screen(args: argparse.Namespace) -> int:
+    from ..discovery import work_id
+    from ..review_files import QUEUE_FILE, read_queue
+    from ..screening import DECISIONS_FILE, append_decisions, make_decision, parse_batch
+    from ..yamlio import read_text
+
+    repo = repository(args)
+    today = _today()
+    if args.from_file is not None:
+        if args.id is not None or args.include or args.exclude or args.maybe:
+            raise SymkdError([error("args", "symkd screen", 0, "give ID with a decision, or --from FILE, not both")])
+        text, issues = read_text(Path(args.from_file), args.from_file)
+        if text is None:
+            raise SymkdError(issues)
+        new = parse_batch(text, args.from_file)
+    else:
+        chosen = [name for name, on in (("include", args.include), ("exclude", args.exclude is not None),
+                                        ("maybe", args.maybe)) if on]
+        if args.id is None or len(chosen) != 1:
+            raise SymkdError([error("args", "symkd screen", 0,
+                                    "give one ID and exactly one of --include, --exclude REASON, --maybe")])
+        queue = read_queue(repo.root / QUEUE_FILE, QUEUE_FILE)
+        norm = work_id(args.id)
+        item = next((i for i in queue.items if i.id == norm), None)
+        source = item.sources[0] if item is not None and len(item.sources) == 1 else None
+        new = [make_decision(args.id, chosen[0], reason=args.exclude, note=args.note, today=today,
+                             source=source or ("manual" if item is None else None),
+                             title=item.title if item is not None else None)]
+    append_decisions(repo.root / DECISIONS_FILE, new, DECISIONS_FILE, dry_run=True)  # check first
+    if args.add:
+        _add_included(args, new)
+    append_decisions(repo.root / DECISIONS_FILE, new, DECISIONS_FILE, dry_run=args.dry_run)
+    for d in new:
+        what = f"exclude ({d.reason})" if d.reason else d.decision
+        print(f"{d.id}: {what}")
+    print(f"{len(new)} decision(s) {'checked (--dry-run)' if args.dry_run else 'appended to ' + DECISIONS_FILE}",
+          file=sys.stderr)
+    return 0
+
+
+def _add_included(args: argparse.Namespace, new: list[Any]) -> None:
+    """``--add``: create the entries of the included arXiv works as ``symkd add`` does (metadata
+    from arXiv, suggested-label header), before the decisions are appended; nothing is written
+    when any of them fails."""
+    from ..adding import IdRequest, add_papers
+    from ..arxiv_client import client_from_environment
+
+    ids = [d.id.removeprefix("arxiv:") for d in new if d.decision == "include" and d.id.startswith("arxiv:")]
+    others = [d.id for d in new if d.decision == "include" and not d.id.startswith("arxiv:")]
+    if others:
+        raise SymkdError([error("args", "symkd screen", 0, f"--add needs arXiv ids; {others[0]} is not one",
+                                "include it without --add and write the entry by hand")])
+    if not ids:
+        return
+
+    def report(line: str) -> None:
+        print(f"symkd: {line}", file=sys.stderr)
+
+    planned = add_papers(repository(args), [IdRequest(i, "symkd screen") for i in ids],
+                         client_from_environment(report=report), dry_run=args.dry_run)
+    for entry in planned:
+        print(f"{'would add' if args.dry_run else 'added'} {entry.display}")
+
+
+def cmd_prisma(args: argparse.Namespace) -> int:
+    from ..catalogue import entry_files
+    from ..fileio import atomic_write
+    from ..prisma import flow, flow_svg, flow_text
+    from ..review_files import RUNS_FILE, read_runs
+    from ..screening import DECISIONS_FILE, read_decisions
+
+    repo = repository(args)
+    files, _ = entry_files(repo)
+    result = flow(read_runs(repo.root / RUNS_FILE, RUNS_FILE),
+                  read_decisions(repo.root / DECISIONS_FILE, DECISIONS_FILE), len(files))
+    if args.svg is not None:
+        atomic_write(Path(args.svg), flow_svg(result))
+    if args.json:
+        data: dict[str, Any] = result.to_json()
+        json.dump(data, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(flow_text(result))
+    return 0
+
+
+def register(commands: Any) -> None:
+    p = commands.add_parser("discover", help="find candidate works (arXiv search, catalogue citations) and rank them")
+    p.add_argument("--since", type=_date, default=None, help="only arXiv works submitted on or after DATE")
+    p.add_argument("--max", type=_positive, default=None, help="at most N arXiv results per query")
+    p.add_argument("--json", action="store_true", help="the candidates as JSON")
+    p.add_argument("--dry-run", action="store_true", help="write neither the queue nor the run log")
+    p.add_argument("--no-arxiv", action="store_true", help="citation signals only (no network)")
+    p.add_argument("--no-cache", action="store_true", help="do not use the disk cache")
+    p.set_defaults(func=cmd_discover)
+
+    s = commands.add_parser("screen", help="record a screening decision (append-only)")
+    s.add_argument("id", nargs="?", default=None, help="arxiv:ID or doi:DOI")
+    s.add_argument("--include", action="store_true")
+    s.add_argument("--exclude", metavar="REASON", default=None)
+    s.add_argument("--maybe", action="store_true")
+    s.add_argument("--note", default=None)
+    s.add_argument("--from", dest="from_file", default=None, metavar="FILE",
+                   help="decisions from a YAML file shaped like screening/decisions.yaml")
+    s.add_argument("--add", action="store_true",
+                   help="also create the entries of included arXiv works, as symkd add does")
+    s.add_argument("--dry-run", action="store_true", help="check, write nothing")
+    s.set_defaults(func=cmd_screen)
+
+    r = commands.add_parser("prisma", help="the screening flow in the PRISMA 2020 shape")
+    r.add_argument("--json", action="store_true")
+    r.add_argument("--svg", metavar="FILE", default=None, help="also write the flow diagram as SVG")
+    r.set_defaults(func=cmd_prisma)
