@@ -24,7 +24,6 @@ from typing import Any
 import yaml
 
 from .fileio import MAX_ENTRY_BYTES, read_bytes
-from .fileio import atomic_write as atomic_write  # re-exported until every caller imports fileio
 from .issues import Issue, error
 
 try:  # libyaml is several times faster; the pure-Python loader gives the same nodes.
