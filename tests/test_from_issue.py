@@ -210,17 +210,18 @@ def test_a_taken_key_gets_a_suffix(mini_repo: Repository, tmp_path: Path) -> Non
 
 
 def test_the_checks_of_validate_run_on_the_new_entry(mini_repo: Repository, run_cli: Run) -> None:
-    """The same title as an entry already in the catalogue (under another id)."""
+    """The same work as an entry already in the catalogue under another id: same title, year
+    and first author (the identity of a work)."""
     title = yaml.safe_load((mini_repo.catalogue_dir / "west2022symbolic.yaml").read_text())["title"]
     status, _, err = run_cli("--root", mini_repo.root, "from-issue", FORMS / "good" / "dropdowns.md",
-                             "--title", title, "--author", "Li, Liunian Harold", "--year", "2023")
+                             "--title", title, "--author", "West, Peter", "--year", "2022")
     assert status == 1
     assert err.splitlines() == [
-        "catalogue/li2023symbolic.yaml:1: [duplicate] same title as 'west2022symbolic' "
+        "catalogue/west2022symbolic-2.yaml:1: [duplicate] same title as 'west2022symbolic' "
         "(catalogue/west2022symbolic.yaml) (one paper, one entry: merge the two)",
         f"{FORMS / 'good' / 'dropdowns.md'}:0: [from-issue] nothing was written",
     ]
-    assert not (mini_repo.catalogue_dir / "li2023symbolic.yaml").exists()
+    assert not (mini_repo.catalogue_dir / "west2022symbolic-2.yaml").exists()
 
 
 def test_control_characters_in_given_facts_are_refused(mini_repo: Repository, run_cli: Run) -> None:
