@@ -26,7 +26,7 @@ from .fileio import atomic_write, create_exclusive
 from .ids import did_you_mean
 from .issues import Issue, SymkdError, error
 from .text import text_problem
-from .yamlio import YamlDocument, dump_mapping, parse_mapping, read_mapping
+from .yamlio import YamlDocument, dump_mapping, parse_mapping, read_text
 
 DECISIONS_FILE = f"{SCREENING_DIR}/decisions.yaml"
 HEADER = "decisions:\n"
@@ -152,14 +152,10 @@ def read_decisions(file: Path, display: str = DECISIONS_FILE) -> list[Decision]:
     """Every decision, validated; a missing file holds none."""
     if not file.exists():
         return []
-    doc, issues = read_mapping(file, display)
-    if doc is None:
+    text, issues = read_text(file, display)
+    if text is None:
         raise SymkdError(issues)
-    decisions, issues = _parse_items(doc, display)
-    issues += check_sequence(decisions, display)
-    if issues:
-        raise SymkdError(issues)
-    return decisions
+    return parse_batch(text, display)
 
 
 def latest(decisions: Sequence[Decision]) -> dict[str, Decision]:

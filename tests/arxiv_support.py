@@ -120,13 +120,19 @@ def fake_arxiv_server(server: HTTPServer, monkeypatch: pytest.MonkeyPatch, tmp_p
     short timeout, a private cache folder."""
     server.clear()
     fake = FakeArxiv(server)
-    monkeypatch.setenv("SYMKD_ARXIV_URL", fake.url_format)
+    point_symkd_at(fake.url_format, monkeypatch, tmp_path)
+    yield fake
+    server.clear()
+
+
+def point_symkd_at(url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Send symkd's arXiv requests to ``url``: no pacing or backoff waits, a short timeout, a
+    private cache folder."""
+    monkeypatch.setenv("SYMKD_ARXIV_URL", url)
     monkeypatch.setenv("SYMKD_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("SYMKD_MIN_INTERVAL", "0")
     monkeypatch.setenv("SYMKD_RETRY_BASE", "0")
     monkeypatch.setenv("SYMKD_ARXIV_TIMEOUT", "5")
-    yield fake
-    server.clear()
 
 
 def closed_port() -> int:

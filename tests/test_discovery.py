@@ -22,6 +22,8 @@ from symkd_survey.discovery import (
 from symkd_survey.issues import SymkdError
 from symkd_survey.review_files import read_queue, read_runs
 
+from .arxiv_support import point_symkd_at
+
 Run = Callable[..., tuple[int, str, str]]
 
 ENTRY = """title: "{title}"
@@ -83,11 +85,7 @@ class FakeSearch:
 def search(server: HTTPServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeSearch]:
     server.clear()
     fake = FakeSearch(server)
-    monkeypatch.setenv("SYMKD_ARXIV_URL", fake.url)
-    monkeypatch.setenv("SYMKD_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("SYMKD_MIN_INTERVAL", "0")
-    monkeypatch.setenv("SYMKD_RETRY_BASE", "0")
-    monkeypatch.setenv("SYMKD_ARXIV_TIMEOUT", "5")
+    point_symkd_at(fake.url, monkeypatch, tmp_path)
     yield fake
     server.clear()
 

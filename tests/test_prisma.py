@@ -15,6 +15,8 @@ from symkd_survey.prisma import flow, flow_svg, flow_text
 from symkd_survey.review_files import Run as DiscoveryRun
 from symkd_survey.screening import Decision
 
+from .conftest import seeded_repository
+
 Run = Callable[..., tuple[int, str, str]]
 DATA = Path(__file__).resolve().parent / "data" / "discovery"
 
@@ -77,10 +79,7 @@ def test_empty_flow_svg() -> None:
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Repository:
-    root = tmp_path / "repo"
-    (root / "catalogue").mkdir(parents=True)
-    (root / "taxonomy.yaml").write_text((Path(__file__).parent.parent / "taxonomy.yaml").read_text())
-    return Repository(root)
+    return seeded_repository(tmp_path, ())
 
 
 def test_cli_json_and_svg(repo: Repository, run_cli: Run, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from symkd_survey.catalogue import Repository
 from symkd_survey.screening import parse_batch, read_decisions, screened_index
 
 from .arxiv_support import FakeArxiv, Reply
+from .conftest import seeded_repository
 
 Run = Callable[..., tuple[int, str, str]]
 DATA = Path(__file__).resolve().parent / "data" / "discovery"
@@ -27,10 +28,7 @@ def expected(name: str) -> str:
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Repository:
-    root = tmp_path / "repo"
-    (root / "catalogue").mkdir(parents=True)
-    (root / "taxonomy.yaml").write_text((Path(__file__).parent.parent / "taxonomy.yaml").read_text())
-    return Repository(root)
+    return seeded_repository(tmp_path, ())
 
 
 @pytest.mark.parametrize("name", FAULTS)
