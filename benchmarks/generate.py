@@ -13,9 +13,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from symkd_survey.catalogue import Repository, load_catalogue
-from symkd_survey.model import Entry, entry_to_yaml
-from symkd_survey.taxonomy import FACETS
+from symkd_survey.core.catalogue import Repository, load_catalogue
+from symkd_survey.core.model import Entry, entry_to_yaml
+from symkd_survey.core.taxonomy import FACETS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 WORDS = ("distilling knowledge reasoning language models small large teacher student symbolic commonsense "

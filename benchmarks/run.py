@@ -29,9 +29,9 @@ from pathlib import Path
 
 import yaml
 
-from symkd_survey.bibtex import export_bibliography, to_block
-from symkd_survey.catalogue import Repository, load_catalogue
-from symkd_survey.validate import validate
+from symkd_survey.checking.validate import validate
+from symkd_survey.core.catalogue import Repository, load_catalogue
+from symkd_survey.exports.bibtex import export_bibliography, to_block
 
 from .generate import make_repository
 
@@ -58,7 +58,8 @@ def bare_parse(repo: Repository) -> None:
 
 
 def graph_analyses(repo: Repository) -> None:
-    from symkd_survey.graph import build_graph, cocitation, components, flow_matrix, pagerank
+    from symkd_survey.analysis.graph.analyses import cocitation, components, flow_matrix, pagerank
+    from symkd_survey.analysis.graph.building import build_graph
 
     catalogue = load_catalogue(repo)
     taxonomy = repo.load_taxonomy()
@@ -80,7 +81,7 @@ def bibtex_floor(repo: Repository) -> Callable[[], object]:
 
 def bare_mkdocs_site(repo: Repository, folder: Path) -> Path:
     """The same Markdown pages written out, with a plain mkdocs.yml (same theme, no hook)."""
-    from symkd_survey.site import generate_site, write_generated
+    from symkd_survey.site.pages import generate_site, write_generated
 
     docs = folder / "docs"
     shutil.copytree(repo.root / "site" / "docs", docs)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from symkd_survey.catalogue import Repository
+from symkd_survey.core.catalogue import Repository
 
 if TYPE_CHECKING:
     from pytest_httpserver import HTTPServer

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from symkd_survey.catalogue import Repository
-from symkd_survey.model import Entry, entry_to_yaml
+from symkd_survey.core.catalogue import Repository
+from symkd_survey.core.model import Entry, entry_to_yaml
 
 from .conftest import REPO_ROOT
 

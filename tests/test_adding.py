@@ -10,7 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from symkd_survey.adding import (
+from symkd_survey.core.catalogue import Repository, load_entry
+from symkd_survey.core.issues import SymkdError
+from symkd_survey.core.keys import title_word, unique_key
+from symkd_survey.core.model import Entry
+from symkd_survey.core.taxonomy import FACETS
+from symkd_survey.sources.adding import (
     NewEntry,
     entry_from_result,
     entry_key,
@@ -18,12 +23,7 @@ from symkd_survey.adding import (
     given_family,
     write_additions,
 )
-from symkd_survey.arxiv_client import ArxivAuthor, ArxivRecord
-from symkd_survey.catalogue import Repository, load_entry
-from symkd_survey.issues import SymkdError
-from symkd_survey.keys import title_word, unique_key
-from symkd_survey.model import Entry
-from symkd_survey.taxonomy import FACETS
+from symkd_survey.sources.arxiv_client import ArxivAuthor, ArxivRecord
 
 from .arxiv_support import DATA, FakeArxiv, Reply, closed_port
 from .conftest import REPO_ROOT, SOURCES, seeded_repository

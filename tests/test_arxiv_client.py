@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from symkd_survey.arxiv_client import (
+from symkd_survey.core.issues import SymkdError
+from symkd_survey.sources.arxiv_client import (
     ArxivAuthor,
     ArxivClient,
     ArxivLink,
@@ -24,8 +25,7 @@ from symkd_survey.arxiv_client import (
     parse_feed,
     url_format_from,
 )
-from symkd_survey.issues import SymkdError
-from symkd_survey.network import DiskCache, NetworkError, RetryableError, RetryPolicy
+from symkd_survey.sources.network import DiskCache, NetworkError, RetryableError, RetryPolicy
 
 from .arxiv_support import DATA, FakeArxiv, Reply, closed_port
 

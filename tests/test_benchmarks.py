@@ -6,8 +6,8 @@ from collections import Counter
 from pathlib import Path
 
 from benchmarks.generate import make_repository
-from symkd_survey.catalogue import load_catalogue
-from symkd_survey.validate import validate
+from symkd_survey.checking.validate import validate
+from symkd_survey.core.catalogue import load_catalogue
 
 
 def test_synthetic_catalogue_is_valid_and_heavy_tailed(tmp_path: Path) -> None:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from symkd_survey.bibimport import import_bibtex, plan_import
-from symkd_survey.catalogue import Repository, load_catalogue
-from symkd_survey.issues import SymkdError
+from symkd_survey.core.catalogue import Repository, load_catalogue
+from symkd_survey.core.issues import SymkdError
+from symkd_survey.sources.bibimport import import_bibtex, plan_import
 
 from .conftest import DATA
 

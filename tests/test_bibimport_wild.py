@@ -9,13 +9,13 @@ from typing import Literal
 
 import pytest
 
-from symkd_survey.bibimport import UndefinedMacroError, decode_latex, plan_import, resolve_value
-from symkd_survey.bibtex import export_bibliography
-from symkd_survey.catalogue import Repository, load_catalogue
-from symkd_survey.identity import SameWorkIndex
-from symkd_survey.latex import UNICODE_TO_LATEX, field_text
-from symkd_survey.model import Entry
-from symkd_survey.text import clean
+from symkd_survey.core.catalogue import Repository, load_catalogue
+from symkd_survey.core.identity import SameWorkIndex
+from symkd_survey.core.latex import UNICODE_TO_LATEX, field_text
+from symkd_survey.core.model import Entry
+from symkd_survey.core.text import clean
+from symkd_survey.exports.bibtex import export_bibliography
+from symkd_survey.sources.bibimport import UndefinedMacroError, decode_latex, plan_import, resolve_value
 
 from .conftest import DATA, seeded_repository
 

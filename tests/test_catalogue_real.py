@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from symkd_survey.catalogue import Repository, load_catalogue
-from symkd_survey.model import entry_to_yaml
-from symkd_survey.validate import validate
+from symkd_survey.checking.validate import validate
+from symkd_survey.core.catalogue import Repository, load_catalogue
+from symkd_survey.core.model import entry_to_yaml
 
 from .conftest import SOURCES
 

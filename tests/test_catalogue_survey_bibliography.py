@@ -19,8 +19,8 @@ from bibtexparser.library import Library
 from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors, SplitNameParts
 from bibtexparser.model import Entry, Field
 
-from symkd_survey.catalogue import Catalogue, Repository, load_catalogue
-from symkd_survey.ids import normalize_arxiv_id
+from symkd_survey.core.catalogue import Catalogue, Repository, load_catalogue
+from symkd_survey.core.ids import normalize_arxiv_id
 
 from .conftest import SOURCES
 

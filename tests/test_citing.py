@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from symkd_survey.catalogue import Repository, load_catalogue
+from symkd_survey.core.catalogue import Repository, load_catalogue
 
 from .conftest import seeded_repository
 

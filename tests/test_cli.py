@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from symkd_survey.catalogue import Repository, load_catalogue
+from symkd_survey.core.catalogue import Repository, load_catalogue
 
 Run = Callable[..., tuple[int, str, str]]
 

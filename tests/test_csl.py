@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from symkd_survey.catalogue import Catalogue, Repository, load_catalogue
-from symkd_survey.csl import export_csl, to_csl
-from symkd_survey.validate import validate
+from symkd_survey.checking.validate import validate
+from symkd_survey.core.catalogue import Catalogue, Repository, load_catalogue
+from symkd_survey.exports.csl import export_csl, to_csl
 
 from .tex_support import CJK_ENTRY, add_entries, hostile_entries
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from symkd_survey.catalogue import Repository
-from symkd_survey.diff import (
+from symkd_survey.core.catalogue import Repository
+from symkd_survey.review.diff import (
     MARKER,
     compare,
     default_bibtex_export,

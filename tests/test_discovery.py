@@ -11,16 +11,16 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from symkd_survey.catalogue import Repository, load_catalogue
-from symkd_survey.discovery import (
+from symkd_survey.core.catalogue import Repository, load_catalogue
+from symkd_survey.core.issues import SymkdError
+from symkd_survey.review.discovery import (
     Query,
     citation_candidates,
     load_config,
     search_arxiv,
     work_id,
 )
-from symkd_survey.issues import SymkdError
-from symkd_survey.review_files import read_queue, read_runs
+from symkd_survey.review.review_files import read_queue, read_runs
 
 from .arxiv_support import point_symkd_at
 
@@ -139,7 +139,7 @@ def test_citation_signals_need_two_citers(repo: Repository) -> None:
 
 
 def test_search_pages_until_total(search: FakeSearch, repo: Repository) -> None:
-    from symkd_survey.arxiv_client import client_from_environment
+    from symkd_survey.sources.arxiv_client import client_from_environment
 
     search.pages[0] = [ok([("2610.00001", "A", "a"), ("2610.00002", "B", "b")], 3)]
     search.pages[2] = [ok([("2610.00003", "C", "c")], 3, 2)]
@@ -150,7 +150,7 @@ def test_search_pages_until_total(search: FakeSearch, repo: Repository) -> None:
 
 
 def test_search_retries_a_503_then_succeeds(search: FakeSearch) -> None:
-    from symkd_survey.arxiv_client import client_from_environment
+    from symkd_survey.sources.arxiv_client import client_from_environment
 
     search.pages[0] = [Response("busy", status=503), ok([("2610.00001", "A", "a")], 1)]
     records = search_arxiv(client_from_environment(), "all:x", limit=10)
@@ -159,14 +159,14 @@ def test_search_retries_a_503_then_succeeds(search: FakeSearch) -> None:
 
 
 def test_search_empty_result_is_not_an_error(search: FakeSearch) -> None:
-    from symkd_survey.arxiv_client import client_from_environment
+    from symkd_survey.sources.arxiv_client import client_from_environment
 
     assert search_arxiv(client_from_environment(), "all:nothing", limit=10) == []
     assert len(search.queries) == 1
 
 
 def test_search_retries_an_empty_page_that_claims_results(search: FakeSearch) -> None:
-    from symkd_survey.arxiv_client import client_from_environment
+    from symkd_survey.sources.arxiv_client import client_from_environment
 
     search.pages[0] = [ok([], 4), ok([("2610.00001", "A", "a")], 1)]
     assert len(search_arxiv(client_from_environment(), "all:x", limit=10)) == 1

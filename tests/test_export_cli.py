@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from symkd_survey.bibtex import export_bibliography
-from symkd_survey.catalogue import Repository, load_catalogue
-from symkd_survey.csl import export_csl
+from symkd_survey.core.catalogue import Repository, load_catalogue
+from symkd_survey.exports.bibtex import export_bibliography
+from symkd_survey.exports.csl import export_csl
 
 from .tex_support import CJK_ENTRY, add_entries
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from symkd_survey import from_issue as fi
-from symkd_survey.catalogue import Repository
-from symkd_survey.issues import SymkdError
+from symkd_survey.core.catalogue import Repository
+from symkd_survey.core.issues import SymkdError
+from symkd_survey.review import from_issue as fi
 
 from .arxiv_support import FakeArxiv, Reply
 from .conftest import DATA, REPO_ROOT, seeded_repository

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from symkd_survey.catalogue import Repository
-from symkd_survey.gitrepo import Git, changed_entries
+from symkd_survey.core.catalogue import Repository
+from symkd_survey.core.gitrepo import Git, changed_entries
 
 from .git_support import ENTRIES, commit, entry_text, init_repo, needs_git
 

@@ -10,32 +10,31 @@ from collections.abc import Callable
 import networkx as nx
 import pytest
 
-from symkd_survey.catalogue import Repository, load_catalogue
-from symkd_survey.graph import (
+from symkd_survey.analysis.graph.analyses import (
     UNCLASSIFIED,
     CitationPath,
     Relative,
     Similar,
     bibliographic_coupling,
-    build_graph,
     citation_path,
     citations_received,
     cocitation,
     components,
-    export_graph,
-    find_cycles,
     flow_matrix,
     foundational_works,
-    graph_report,
     lineage,
     missing_works,
-    node_link_data,
     pagerank,
     pagerank_scores,
 )
-from symkd_survey.issues import SymkdError
-from symkd_survey.model import Entry, entry_to_yaml
-from symkd_survey.validate import validate
+from symkd_survey.analysis.graph.building import build_graph
+from symkd_survey.analysis.graph.export import export_graph, node_link_data
+from symkd_survey.analysis.graph.report import graph_report
+from symkd_survey.checking.validate import validate
+from symkd_survey.core.catalogue import Repository, load_catalogue
+from symkd_survey.core.cycles import find_cycles
+from symkd_survey.core.issues import SymkdError
+from symkd_survey.core.model import Entry, entry_to_yaml
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -222,7 +221,7 @@ def test_cycle_warning_exact_messages(repo_copy: Repository) -> None:
         f"catalogue/y.yaml:13: [citation-cycle] warning: citation cycle: y -> z -> x -> y {hint}",
         f"catalogue/z.yaml:13: [citation-cycle] warning: citation cycle: z -> x -> y -> z {hint}",
     ]
-    assert find_cycles(build_graph(result.catalogue)) == [("x", "y", "z")]
+    assert find_cycles(build_graph(result.catalogue).adj) == [("x", "y", "z")]
 
 
 def test_shortest_cycle_is_shown(repo_copy: Repository) -> None:
@@ -233,7 +232,7 @@ def test_shortest_cycle_is_shown(repo_copy: Repository) -> None:
         "c": paper("Third paper title", 2023, cites=("d",)),
         "d": paper("Fourth paper title", 2023, cites=("a",)),
     })
-    assert find_cycles(build_graph(load_catalogue(repo_copy))) == [("a", "d")]
+    assert find_cycles(build_graph(load_catalogue(repo_copy)).adj) == [("a", "d")]
 
 
 def test_no_cycle_no_warning(small: Repository) -> None:

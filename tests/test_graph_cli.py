@@ -11,9 +11,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from symkd_survey.catalogue import Repository
 from symkd_survey.cli.common import Parser
 from symkd_survey.cli.graph_cmds import register_export_graph
+from symkd_survey.core.catalogue import Repository
 
 from .test_graph import SMALL, write_catalogue
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from symkd_survey.latex import (
+from symkd_survey.core.latex import (
     UNICODE_TO_LATEX,
     LatexError,
     UnbalancedBracesError,

@@ -1,4 +1,4 @@
-"""The one HTTP client (:class:`symkd_survey.network.HttpClient`) against hostile servers on 127.0.0.1.
+"""The one HTTP client (:class:`symkd_survey.sources.network.HttpClient`) against hostile servers on 127.0.0.1.
 
 Well-behaved answers come from pytest-httpserver; the faults it cannot produce (a body that
 never ends, a body or headers dripped one byte at a time, an answer cut short, a connection
@@ -28,8 +28,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from symkd_survey.arxiv_client import ArxivClient, network_issue
-from symkd_survey.network import (
+from symkd_survey.sources.arxiv_client import ArxivClient, network_issue
+from symkd_survey.sources.network import (
     CHUNK_BYTES,
     ERROR_BODY_BYTES,
     MIB,
@@ -46,7 +46,7 @@ from symkd_survey.network import (
     RetryPolicy,
     Unreachable,
 )
-from symkd_survey.s2 import BATCH_PATH, S2Client
+from symkd_survey.sources.s2 import BATCH_PATH, S2Client
 
 from .arxiv_support import FakeArxiv, Reply, threaded_server
 from .conftest import seeded_repository

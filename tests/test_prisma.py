@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from symkd_survey.catalogue import Repository
-from symkd_survey.prisma import flow, flow_svg, flow_text
-from symkd_survey.review_files import Run as DiscoveryRun
-from symkd_survey.screening import Decision
+from symkd_survey.core.catalogue import Repository
+from symkd_survey.review.prisma import flow, flow_svg, flow_text
+from symkd_survey.review.review_files import Run as DiscoveryRun
+from symkd_survey.review.screening import Decision
 
 from .conftest import seeded_repository
 

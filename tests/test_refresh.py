@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from symkd_survey.arxiv_client import ArxivAuthor, ArxivRecord
-from symkd_survey.catalogue import Repository, load_entry
-from symkd_survey.model import Entry
-from symkd_survey.refresh import refreshed_entry
+from symkd_survey.core.catalogue import Repository, load_entry
+from symkd_survey.core.model import Entry
+from symkd_survey.sources.arxiv_client import ArxivAuthor, ArxivRecord
+from symkd_survey.sources.refresh import refreshed_entry
 
 from .arxiv_support import FakeArxiv, Reply
 from .conftest import REPO_ROOT, seeded_repository

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from symkd_survey import __version__
-from symkd_survey.taxonomy import SCHEMA_VERSION
+from symkd_survey.core.taxonomy import SCHEMA_VERSION
 
 from .conftest import REPO_ROOT
 

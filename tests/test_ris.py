@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import rispy
 
-from symkd_survey.catalogue import Repository, load_catalogue
-from symkd_survey.ris import export_ris
+from symkd_survey.core.catalogue import Repository, load_catalogue
+from symkd_survey.exports.ris import export_ris
 
 
 def test_the_whole_catalogue_reads_back_entry_for_entry(real_repo: Repository) -> None:

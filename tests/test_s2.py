@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
-from symkd_survey.catalogue import Repository
-from symkd_survey.issues import SymkdError
-from symkd_survey.model import Entry, entry_to_yaml
-from symkd_survey.network import DiskCache, RetryPolicy
-from symkd_survey.s2 import (
+from symkd_survey.core.catalogue import Repository
+from symkd_survey.core.issues import SymkdError
+from symkd_survey.core.model import Entry, entry_to_yaml
+from symkd_survey.sources.network import DiskCache, RetryPolicy
+from symkd_survey.sources.s2 import (
     BATCH_PATH,
     FIELDS,
     S2_API_KEY_ENV,

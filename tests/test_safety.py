@@ -20,12 +20,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from symkd_survey.catalogue import Repository
-from symkd_survey.fileio import atomic_write, create_exclusive
-from symkd_survey.ids import did_you_mean
-from symkd_survey.keys import base_key, key_from_bibtex, unique_key
-from symkd_survey.site_build import BUILD_MARKER
-from symkd_survey.text import clean, text_problem
+from symkd_survey.core.catalogue import Repository
+from symkd_survey.core.fileio import atomic_write, create_exclusive
+from symkd_survey.core.ids import did_you_mean
+from symkd_survey.core.keys import base_key, key_from_bibtex, unique_key
+from symkd_survey.core.text import clean, text_problem
+from symkd_survey.site.build import BUILD_MARKER
 
 from .conftest import REPO_ROOT, seeded_repository
 
@@ -131,7 +131,7 @@ def test_build_refuses_an_output_folder_it_would_destroy(repo_copy: Repository, 
 
 
 def test_a_previous_build_is_recognised_by_its_marker(repo_copy: Repository) -> None:
-    from symkd_survey.site_build import output_folder_problem
+    from symkd_survey.site.build import output_folder_problem
     target = repo_copy.root / "old-site"
     target.mkdir()
     (target / "index.html").write_text("<html></html>")
@@ -147,7 +147,7 @@ def test_a_previous_build_is_recognised_by_its_marker(repo_copy: Repository) -> 
 @given(family=st.text(max_size=300), title=st.text(max_size=300), year=st.integers(1000, 9999),
        bib_key=st.text(max_size=300))
 def test_every_generated_key_is_valid(family: str, title: str, year: int, bib_key: str) -> None:
-    from symkd_survey.ids import is_valid_key
+    from symkd_survey.core.ids import is_valid_key
     key = base_key(family, year, title)
     assert is_valid_key(key)
     taken = {key, *(f"{key[: 64 - len(str(n)) - 1]}-{n}" for n in range(2, 12))}

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from symkd_survey.catalogue import Repository
-from symkd_survey.screening import parse_batch, read_decisions, screened_index
+from symkd_survey.core.catalogue import Repository
+from symkd_survey.review.screening import parse_batch, read_decisions, screened_index
 
 from .arxiv_support import FakeArxiv, Reply
 from .conftest import seeded_repository
@@ -33,7 +33,7 @@ def repo(tmp_path: Path) -> Repository:
 
 @pytest.mark.parametrize("name", FAULTS)
 def test_fault_in_decisions_file(name: str, tmp_path: Path) -> None:
-    from symkd_survey.issues import SymkdError
+    from symkd_survey.core.issues import SymkdError
 
     with pytest.raises(SymkdError) as info:
         read_decisions(DATA / name, name)
@@ -115,7 +115,7 @@ def test_damaged_existing_file_blocks_appending(repo: Repository, run_cli: Run) 
 
 
 def test_batch_fault_reports_every_bad_line() -> None:
-    from symkd_survey.issues import SymkdError
+    from symkd_survey.core.issues import SymkdError
 
     text = ('decisions:\n  - {id: "x:1", decision: include, date: "2026-12-01"}\n'
             '  - {id: "arxiv:2401.00001", decision: exclude, date: "2026-12-01"}\n'
@@ -134,7 +134,7 @@ def test_control_character_in_note_is_refused(repo: Repository, run_cli: Run) ->
 
 
 def test_screening_from_queue_keeps_title_so_a_renamed_copy_is_known(repo: Repository, run_cli: Run) -> None:
-    from symkd_survey.discovery import Candidate
+    from symkd_survey.review.discovery import Candidate
 
     queue = repo.root / "screening" / "queue.yaml"
     queue.parent.mkdir()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from symkd_survey.catalogue import Catalogue, Repository, load_catalogue
-from symkd_survey.issues import SymkdError
-from symkd_survey.select import Selection, resolve_filters, select
-from symkd_survey.taxonomy import Taxonomy
+from symkd_survey.core.catalogue import Catalogue, Repository, load_catalogue
+from symkd_survey.core.issues import SymkdError
+from symkd_survey.core.select import Selection, resolve_filters, select
+from symkd_survey.core.taxonomy import Taxonomy
 
 
 @pytest.fixture(scope="module")

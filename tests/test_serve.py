@@ -10,7 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from symkd_survey.catalogue import Repository
+from symkd_survey.core.catalogue import Repository
 
 from .conftest import REPO_ROOT, seeded_repository
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from symkd_survey.catalogue import Catalogue, Repository, load_catalogue
-from symkd_survey.graph import build_graph
-from symkd_survey.similarity import citation_neighbours, similar_works
-from symkd_survey.taxonomy import FACETS, Taxonomy
+from symkd_survey.analysis.graph.building import build_graph
+from symkd_survey.analysis.similarity import citation_neighbours, similar_works
+from symkd_survey.core.catalogue import Catalogue, Repository, load_catalogue
+from symkd_survey.core.taxonomy import FACETS, Taxonomy
 
 
 def _inputs(catalogue: Catalogue, taxonomy: Taxonomy) -> tuple[dict[str, tuple[str, str | None]],

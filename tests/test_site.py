@@ -10,11 +10,11 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from symkd_survey.catalogue import Repository, load_catalogue
-from symkd_survey.issues import SymkdError
-from symkd_survey.model import Entry, entry_to_yaml
-from symkd_survey.site import generate_site, node_page, paper_page
-from symkd_survey.site_build import build_site
+from symkd_survey.core.catalogue import Repository, load_catalogue
+from symkd_survey.core.issues import SymkdError
+from symkd_survey.core.model import Entry, entry_to_yaml
+from symkd_survey.site.build import build_site
+from symkd_survey.site.pages import generate_site, node_page, paper_page
 
 from .conftest import REPO_ROOT
 

@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from symkd_survey.catalogue import Repository, load_catalogue
-from symkd_survey.model import Entry, entry_to_yaml
-from symkd_survey.site_build import build_site
+from symkd_survey.core.catalogue import Repository, load_catalogue
+from symkd_survey.core.model import Entry, entry_to_yaml
+from symkd_survey.site.build import build_site
 
 from .conftest import REPO_ROOT
 

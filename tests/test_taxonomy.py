@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from symkd_survey.catalogue import Repository
-from symkd_survey.issues import SymkdError
-from symkd_survey.taxonomy import FACETS, load_taxonomy
+from symkd_survey.core.catalogue import Repository
+from symkd_survey.core.issues import SymkdError
+from symkd_survey.core.taxonomy import FACETS, load_taxonomy
 
 
 def test_shipped_taxonomy_has_the_surveys_facets(real_repo: Repository) -> None:

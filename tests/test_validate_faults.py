@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from symkd_survey.catalogue import Repository
+from symkd_survey.core.catalogue import Repository
 
 from .conftest import DATA
 

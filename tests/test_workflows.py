@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from symkd_survey.yamlio import parse_mapping
+from symkd_survey.core.yamlio import parse_mapping
 
 from .conftest import REPO_ROOT
 

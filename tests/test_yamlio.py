@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from symkd_survey.fileio import atomic_write
-from symkd_survey.yamlio import dump_mapping, parse_mapping
+from symkd_survey.core.fileio import atomic_write
+from symkd_survey.core.yamlio import dump_mapping, parse_mapping
 
 
 def test_scalars_stay_strings_where_pyyaml_would_corrupt_them() -> None:
@@ -80,8 +80,8 @@ def test_atomic_write_failure_keeps_the_old_file(tmp_path: Path) -> None:
 
 
 def test_create_exclusive_never_overwrites(tmp_path: Path) -> None:
-    from symkd_survey.fileio import create_exclusive
-    from symkd_survey.issues import SymkdError
+    from symkd_survey.core.fileio import create_exclusive
+    from symkd_survey.core.issues import SymkdError
 
     target = tmp_path / "entry.yaml"
     create_exclusive(target, "first\n")
@@ -93,8 +93,8 @@ def test_create_exclusive_never_overwrites(tmp_path: Path) -> None:
 
 
 def test_create_all_is_all_or_nothing(tmp_path: Path) -> None:
-    from symkd_survey.fileio import create_all
-    from symkd_survey.issues import SymkdError
+    from symkd_survey.core.fileio import create_all
+    from symkd_survey.core.issues import SymkdError
 
     (tmp_path / "b.yaml").write_text("taken\n")
     with pytest.raises(SymkdError):

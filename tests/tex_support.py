@@ -22,10 +22,10 @@ from pylatexenc.latex2text import (  # type: ignore[import-untyped]  # pylatexen
     get_default_latex_context_db,
 )
 
-from symkd_survey.catalogue import Repository
-from symkd_survey.fileio import create_exclusive
-from symkd_survey.latex import UNICODE_TO_LATEX
-from symkd_survey.model import Entry, entry_to_yaml
+from symkd_survey.core.catalogue import Repository
+from symkd_survey.core.fileio import create_exclusive
+from symkd_survey.core.latex import UNICODE_TO_LATEX
+from symkd_survey.core.model import Entry, entry_to_yaml
 
 PDFLATEX, BIBTEX, BIBER = (shutil.which(tool) for tool in ("pdflatex", "bibtex", "biber"))
 KPSEWHICH = shutil.which("kpsewhich")

@@ -14,10 +14,19 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .. import __version__
-from ..issues import SymkdError
-from . import arxiv_cmds, catalogue_cmds, contrib_cmds, export_cmds, graph_cmds, import_cmds, review_cmds, site_cmds
-from .common import Parser, print_issues
+from symkd_survey import __version__
+from symkd_survey.cli import (
+    arxiv_cmds,
+    catalogue_cmds,
+    contrib_cmds,
+    export_cmds,
+    graph_cmds,
+    import_cmds,
+    review_cmds,
+    site_cmds,
+)
+from symkd_survey.cli.common import Parser, print_issues
+from symkd_survey.core.issues import SymkdError
 
 Command = Callable[[argparse.Namespace], int]
 

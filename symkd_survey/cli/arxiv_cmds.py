@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..issues import SymkdError, error
-from .common import repository
+from symkd_survey.cli.common import repository
+from symkd_survey.core.issues import SymkdError, error
 
 if TYPE_CHECKING:  # the network clients load only when a command needs them
-    from ..adding import IdRequest
-    from ..arxiv_client import ArxivClient
+    from symkd_survey.sources.adding import IdRequest
+    from symkd_survey.sources.arxiv_client import ArxivClient
 
 
 class Progress:
@@ -23,7 +23,7 @@ class Progress:
         self.stream = stream
 
     def __call__(self, done: int, total: int) -> None:
-        from ..arxiv_client import BATCH_SIZE
+        from symkd_survey.sources.arxiv_client import BATCH_SIZE
 
         if total <= BATCH_SIZE:
             return
@@ -34,7 +34,7 @@ class Progress:
 
 
 def _client(args: argparse.Namespace) -> ArxivClient:
-    from ..arxiv_client import client_from_environment
+    from symkd_survey.sources.arxiv_client import client_from_environment
 
     def report(line: str) -> None:
         print(f"symkd: {line}", file=sys.stderr)
@@ -43,7 +43,7 @@ def _client(args: argparse.Namespace) -> ArxivClient:
 
 
 def _requests(args: argparse.Namespace) -> list[IdRequest]:
-    from ..adding import requests_from_args, requests_from_file, requests_from_text
+    from symkd_survey.sources.adding import requests_from_args, requests_from_file, requests_from_text
 
     if args.from_file is not None and args.ids:
         raise SymkdError([error("args", "symkd add", 0, "give arXiv ids or --from FILE, not both")])
@@ -55,7 +55,7 @@ def _requests(args: argparse.Namespace) -> list[IdRequest]:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from ..adding import add_papers
+    from symkd_survey.sources.adding import add_papers
 
     repo = repository(args)
     requests = _requests(args)
@@ -77,7 +77,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_refresh(args: argparse.Namespace) -> int:
-    from ..refresh import refresh
+    from symkd_survey.sources.refresh import refresh
 
     repo = repository(args)
     with _client(args) as client:

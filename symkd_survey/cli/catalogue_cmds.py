@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..formatting import format_entries
-from ..gitrepo import changed_entries
-from ..issues import SymkdError, error
-from ..stats import compute_stats, format_stats
-from ..validate import validate
-from .common import print_issues, repository
+from symkd_survey.checking.validate import validate
+from symkd_survey.cli.common import print_issues, repository
+from symkd_survey.core.formatting import format_entries
+from symkd_survey.core.gitrepo import changed_entries
+from symkd_survey.core.issues import SymkdError, error
+from symkd_survey.core.stats import compute_stats, format_stats
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

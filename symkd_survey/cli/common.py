@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from ..catalogue import Repository, find_repository
-from ..issues import Issue, error
+from symkd_survey.core.catalogue import Repository, find_repository
+from symkd_survey.core.issues import Issue, error
 
 
 class Parser(argparse.ArgumentParser):

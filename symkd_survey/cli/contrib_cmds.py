@@ -7,17 +7,17 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
-from ..fileio import atomic_write
-from ..issues import SymkdError, error
-from ..model import EntryType
-from .common import print_issues, repository
+from symkd_survey.cli.common import print_issues, repository
+from symkd_survey.core.fileio import atomic_write
+from symkd_survey.core.issues import SymkdError, error
+from symkd_survey.core.model import EntryType
 
 if TYPE_CHECKING:  # the network clients load only when a command needs them
-    from ..from_issue import Fetcher, Metadata
+    from symkd_survey.review.from_issue import Fetcher, Metadata
 
 
 def _given_metadata(args: argparse.Namespace) -> Metadata | None:
-    from ..from_issue import Metadata
+    from symkd_survey.review.from_issue import Metadata
 
     given = {"--title": args.title, "--author": args.authors, "--year": args.year}
     if not any(given.values()) and not (args.venue or args.type):
@@ -30,8 +30,8 @@ def _given_metadata(args: argparse.Namespace) -> Metadata | None:
 
 
 def cmd_from_issue(args: argparse.Namespace) -> int:
-    from ..arxiv_client import client_from_environment
-    from ..from_issue import arxiv_fetcher, fixed_metadata, from_issue, read_issue_body
+    from symkd_survey.review.from_issue import arxiv_fetcher, fixed_metadata, from_issue, read_issue_body
+    from symkd_survey.sources.arxiv_client import client_from_environment
 
     repo = repository(args)
     if args.body_file == "-":
@@ -61,7 +61,7 @@ def cmd_from_issue(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from ..diff import default_bibtex_export, diff_refs, to_markdown
+    from symkd_survey.review.diff import default_bibtex_export, diff_refs, to_markdown
 
     repo = repository(args)
     exporter = None if args.no_bibtex else default_bibtex_export()

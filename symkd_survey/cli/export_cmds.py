@@ -14,15 +14,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..bibtex import export_bibliography
-from ..catalogue import LoadedEntry
-from ..csl import export_csl
-from ..fileio import atomic_write
-from ..issues import SymkdError, error, warning
-from ..select import resolve_filters, select
-from ..taxonomy import Taxonomy
-from ..validate import validate
-from .common import Parser, print_issues, repository
+from symkd_survey.checking.validate import validate
+from symkd_survey.cli.common import Parser, print_issues, repository
+from symkd_survey.core.catalogue import LoadedEntry
+from symkd_survey.core.fileio import atomic_write
+from symkd_survey.core.issues import SymkdError, error, warning
+from symkd_survey.core.select import resolve_filters, select
+from symkd_survey.core.taxonomy import Taxonomy
+from symkd_survey.exports.bibtex import export_bibliography
+from symkd_survey.exports.csl import export_csl
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -77,7 +77,7 @@ def cmd_csl_json(args: argparse.Namespace) -> int:
 
 
 def cmd_ris(args: argparse.Namespace) -> int:
-    from ..ris import export_ris
+    from symkd_survey.exports.ris import export_ris
 
     items, _ = selected_entries(args)
     return emit(args, export_ris(items), len(items))
@@ -111,6 +111,6 @@ def register(commands: Any) -> None:
                cmd_biblatex)
     add_format(formats, "csl-json", "CSL-JSON for Pandoc, Zotero and citeproc", cmd_csl_json)
     add_format(formats, "ris", "RIS for EndNote, Zotero, Mendeley and other reference managers", cmd_ris)
-    from .graph_cmds import register_export_graph
+    from symkd_survey.cli.graph_cmds import register_export_graph
 
     register_export_graph(formats)

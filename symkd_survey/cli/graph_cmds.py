@@ -7,34 +7,25 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
+from symkd_survey.analysis.graph import EXPORT_FORMATS
+from symkd_survey.cli.common import repository
 
-from ..fileio import atomic_write
-from ..graph import (
-    EXPORT_FORMATS,
-    Relative,
-    bibliographic_coupling,
-    build_graph,
-    citation_path,
-    cocitation,
-    export_graph,
-    format_report,
-    graph_report,
-    lineage,
-    missing_works,
-    require_key,
-    vars_of,
-)
-from ..network import RetryableError
-from ..s2 import S2Client, plan_cite_fetch, write_updates
-from ..taxonomy import Taxonomy
-from ..validate import raise_on_errors, validate
-from .common import repository
+if TYPE_CHECKING:
+    import networkx as nx
 
+    from symkd_survey.analysis.graph.analyses import Relative
+    from symkd_survey.core.taxonomy import Taxonomy
+    from symkd_survey.sources.network import RetryableError
+
+# The analyses (networkx) and the Semantic Scholar client are imported by the commands that use
+# them, so that every other command starts without them.
 
 def _graph(args: argparse.Namespace) -> tuple[nx.DiGraph, Taxonomy]:
+    from symkd_survey.analysis.graph.building import build_graph
+    from symkd_survey.checking.validate import raise_on_errors, validate
+
     """The graph of a catalogue that validates (errors are reported, as for ``symkd stats``)."""
     result = validate(repository(args))
     raise_on_errors(result)
@@ -54,6 +45,8 @@ def _dump(data: Any) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from symkd_survey.analysis.graph.report import format_report, graph_report
+
     graph, taxonomy = _graph(args)
     report = graph_report(graph, taxonomy, top=args.top, similar=5 if args.json else 0)  # text shows no similarity
     if args.json:
@@ -70,6 +63,9 @@ def _relatives(title: str, relatives: list[Relative]) -> list[str]:
 
 
 def cmd_lineage(args: argparse.Namespace) -> int:
+    from symkd_survey.analysis.graph.analyses import lineage
+    from symkd_survey.analysis.graph.report import vars_of
+
     graph, _ = _graph(args)
     found = lineage(graph, args.key, depth=args.depth)
     if args.json:
@@ -85,6 +81,8 @@ def cmd_lineage(args: argparse.Namespace) -> int:
 
 
 def cmd_path(args: argparse.Namespace) -> int:
+    from symkd_survey.analysis.graph.analyses import citation_path
+
     graph, _ = _graph(args)
     path = citation_path(graph, args.source, args.target)
     if not path.found:
@@ -103,6 +101,10 @@ def cmd_path(args: argparse.Namespace) -> int:
 
 
 def cmd_similar(args: argparse.Namespace) -> int:
+    from symkd_survey.analysis.graph.analyses import bibliographic_coupling, cocitation
+    from symkd_survey.analysis.graph.building import require_key
+    from symkd_survey.analysis.graph.report import vars_of
+
     graph, _ = _graph(args)
     require_key(graph, args.key)
     measure = cocitation if args.by == "cocitation" else bibliographic_coupling
@@ -121,6 +123,9 @@ def cmd_similar(args: argparse.Namespace) -> int:
 
 
 def cmd_missing(args: argparse.Namespace) -> int:
+    from symkd_survey.analysis.graph.analyses import missing_works
+    from symkd_survey.analysis.graph.report import vars_of
+
     graph, _ = _graph(args)
     found = missing_works(graph, min_citers=args.min_citers)
     if args.json:
@@ -140,6 +145,8 @@ def _report_retry(attempt: int, exc: RetryableError, wait: float) -> None:
 
 
 def cmd_cite_fetch(args: argparse.Namespace) -> int:
+    from symkd_survey.sources.s2 import S2Client, plan_cite_fetch, write_updates
+
     repo = repository(args)
     client = S2Client.from_env(use_cache=not args.no_cache, on_retry=_report_retry)
     plan = plan_cite_fetch(repo, args.keys, client)
@@ -162,8 +169,8 @@ def cmd_cite_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_cite_add(args: argparse.Namespace) -> int:
-    from ..citing import edges_from_args, edges_from_csv, plan_cite_add, write_plan
-    from ..issues import SymkdError, error
+    from symkd_survey.core.issues import SymkdError, error
+    from symkd_survey.sources.citing import edges_from_args, edges_from_csv, plan_cite_add, write_plan
 
     repo = repository(args)
     if args.from_csv:
@@ -190,6 +197,9 @@ def cmd_cite_add(args: argparse.Namespace) -> int:
 
 
 def cmd_export_graph(args: argparse.Namespace) -> int:
+    from symkd_survey.analysis.graph.export import export_graph
+    from symkd_survey.core.fileio import atomic_write
+
     graph, _ = _graph(args)
     text = export_graph(graph, args.format)
     if args.out is None:

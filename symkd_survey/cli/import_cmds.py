@@ -7,11 +7,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..bibimport import import_bibtex
-from .common import print_issues, repository
+from symkd_survey.cli.common import print_issues, repository
 
 
 def cmd_import_bibtex(args: argparse.Namespace) -> int:
+    from symkd_survey.sources.bibimport import import_bibtex
+
     repo = repository(args)
     result = import_bibtex(repo, Path(args.file), source=args.source, skip_invalid=args.skip_invalid,
                            dry_run=args.dry_run)

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..issues import SymkdError, error
-from .common import repository
+from symkd_survey.cli.common import repository
+from symkd_survey.core.issues import SymkdError, error
 
 
 def _today() -> dt.date:
@@ -31,13 +31,13 @@ def _positive(text: str) -> int:
 
 
 def cmd_discover(args: argparse.Namespace) -> int:
-    from ..arxiv_client import client_from_environment, network_issue
-    from ..catalogue import load_catalogue
-    from ..discovery import discover, load_config
-    from ..fileio import atomic_write
-    from ..network import NetworkError
-    from ..review_files import QUEUE_FILE, RUNS_FILE, Run, queue_text, runs_text_appended
-    from ..screening import DECISIONS_FILE, read_decisions, screened_index
+    from symkd_survey.core.catalogue import load_catalogue
+    from symkd_survey.core.fileio import atomic_write
+    from symkd_survey.review.discovery import discover, load_config
+    from symkd_survey.review.review_files import QUEUE_FILE, RUNS_FILE, Run, queue_text, runs_text_appended
+    from symkd_survey.review.screening import DECISIONS_FILE, read_decisions, screened_index
+    from symkd_survey.sources.arxiv_client import client_from_environment, network_issue
+    from symkd_survey.sources.network import NetworkError
 
     repo = repository(args)
     catalogue = load_catalogue(repo)
@@ -80,10 +80,10 @@ def cmd_discover(args: argparse.Namespace) -> int:
 
 
 def cmd_screen(args: argparse.Namespace) -> int:
-    from ..discovery import work_id
-    from ..review_files import QUEUE_FILE, read_queue
-    from ..screening import DECISIONS_FILE, append_decisions, make_decision, parse_batch
-    from ..yamlio import read_text
+    from symkd_survey.core.yamlio import read_text
+    from symkd_survey.review.discovery import work_id
+    from symkd_survey.review.review_files import QUEUE_FILE, read_queue
+    from symkd_survey.review.screening import DECISIONS_FILE, append_decisions, make_decision, parse_batch
 
     repo = repository(args)
     today = _today()
@@ -123,8 +123,8 @@ def _add_included(args: argparse.Namespace, new: list[Any]) -> None:
     """``--add``: create the entries of the included arXiv works as ``symkd add`` does (metadata
     from arXiv, suggested-label header), before the decisions are appended; nothing is written
     when any of them fails."""
-    from ..adding import IdRequest, add_papers
-    from ..arxiv_client import client_from_environment
+    from symkd_survey.sources.adding import IdRequest, add_papers
+    from symkd_survey.sources.arxiv_client import client_from_environment
 
     ids = [d.id.removeprefix("arxiv:") for d in new if d.decision == "include" and d.id.startswith("arxiv:")]
     others = [d.id for d in new if d.decision == "include" and not d.id.startswith("arxiv:")]
@@ -144,11 +144,11 @@ def _add_included(args: argparse.Namespace, new: list[Any]) -> None:
 
 
 def cmd_prisma(args: argparse.Namespace) -> int:
-    from ..catalogue import entry_files
-    from ..fileio import atomic_write
-    from ..prisma import flow, flow_svg, flow_text
-    from ..review_files import RUNS_FILE, read_runs
-    from ..screening import DECISIONS_FILE, read_decisions
+    from symkd_survey.core.catalogue import entry_files
+    from symkd_survey.core.fileio import atomic_write
+    from symkd_survey.review.prisma import flow, flow_svg, flow_text
+    from symkd_survey.review.review_files import RUNS_FILE, read_runs
+    from symkd_survey.review.screening import DECISIONS_FILE, read_decisions
 
     repo = repository(args)
     files, _ = entry_files(repo)

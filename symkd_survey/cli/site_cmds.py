@@ -6,11 +6,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ..site_build import build_site, serve_site
-from .common import repository
+from symkd_survey.cli.common import repository
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from symkd_survey.site.build import build_site
+
     repo = repository(args)
     result = build_site(repo, Path(args.out) if args.out else None)
     print(f"built {result.pages} pages into {result.out} in {result.seconds:.1f} s")
@@ -25,6 +26,8 @@ def _port(text: str) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from symkd_survey.site.build import serve_site
+
     repo = repository(args)
     print(f"serving the site on http://127.0.0.1:{args.port}/ (rebuilt on every change; Ctrl-C stops)")
     serve_site(repo, args.port)

@@ -1,0 +1,1 @@
+"""Analyses of the catalogue: the citation graph, text and taxonomy similarity, people and venues."""

@@ -1,0 +1,1 @@
+"""Exports: BibTeX and BibLaTeX, CSL-JSON and RIS, derived from the one entry model."""

@@ -1,0 +1,1 @@
+"""Keeping the survey current: discovery, screening, PRISMA counts, pull-request review aids."""

@@ -1,0 +1,1 @@
+"""Sources of entries and facts: the network layer, arXiv, Semantic Scholar, BibTeX import, ``add``."""
