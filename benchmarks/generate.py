@@ -15,7 +15,6 @@ from pathlib import Path
 
 from symkd_survey.core.catalogue import Repository, load_catalogue
 from symkd_survey.core.model import Entry, entry_to_yaml
-from symkd_survey.core.taxonomy import FACETS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 WORDS = ("distilling knowledge reasoning language models small large teacher student symbolic commonsense "
@@ -42,7 +41,7 @@ def read_shape(repo: Repository) -> Shape:
         authors=[len(e.authors) for e in entries],
         title_words=[len(e.title.split()) for e in entries],
         years=[e.year for e in entries],
-        labels={facet: [tuple(getattr(e.taxonomy, facet)) for e in entries] for facet in FACETS},
+        labels={facet: [tuple(e.labels(facet)) for e in entries] for facet in repo.load_taxonomy().facet_names},
     )
 
 
@@ -79,7 +78,7 @@ def make_repository(folder: Path, n: int, *, seed: int = 2024, mean_citations: f
             "type": "misc",
             "ids": {"arxiv": f"{years[index] % 100:02d}{(index % 12) + 1:02d}.{index:05d}"}
                    if years[index] >= 2015 else {},
-            "taxonomy": {facet: list(rng.choice(shape.labels[facet])) for facet in FACETS},
+            "taxonomy": {facet: list(rng.choice(values)) for facet, values in shape.labels.items()},
             "summary": "A synthetic entry for benchmarks.",
             "cites": sorted(keys[t] for t in cites),
             "source": "curated",

@@ -14,7 +14,6 @@ from symkd_survey.core.catalogue import Repository, load_entry
 from symkd_survey.core.issues import SymkdError
 from symkd_survey.core.keys import title_word, unique_key
 from symkd_survey.core.model import Entry
-from symkd_survey.core.taxonomy import FACETS
 from symkd_survey.sources.adding import (
     NewEntry,
     entry_from_result,
@@ -23,7 +22,7 @@ from symkd_survey.sources.adding import (
     given_family,
     write_additions,
 )
-from symkd_survey.sources.arxiv_client import ArxivAuthor, ArxivRecord
+from symkd_survey.sources.arxiv_feed import ArxivAuthor, ArxivRecord
 
 from .arxiv_support import DATA, FakeArxiv, Reply, closed_port
 from .conftest import REPO_ROOT, SOURCES, seeded_repository
@@ -452,5 +451,5 @@ def test_entry_from_result_keeps_only_bibliographic_facts() -> None:
     assert entry.ids.doi == "10.18653/v1/2021.emnlp-main.522"
     assert entry.abstract == "A dummy summary."
     assert (entry.type, entry.source, entry.added, entry.year) == ("misc", "curated", dt.date(2026, 1, 2), 2021)
-    assert all(getattr(entry.taxonomy, facet) == [] for facet in FACETS)
+    assert entry.taxonomy == {}
     assert entry_from_result(result, "2104.08164", today=dt.date(2026, 1, 2)).abstract is None

@@ -10,22 +10,19 @@ from pathlib import Path
 import pytest
 
 from symkd_survey.core.issues import SymkdError
+from symkd_survey.sources.answer_cache import DiskCache
 from symkd_survey.sources.arxiv_client import (
-    ArxivAuthor,
     ArxivClient,
-    ArxivLink,
-    ArxivRecord,
-    ArxivRefused,
     ArxivTimeout,
     ArxivUnreachable,
     MissingIdsError,
-    check_feed,
     client_from_environment,
     network_issue,
-    parse_feed,
     url_format_from,
 )
-from symkd_survey.sources.network import DiskCache, NetworkError, RetryableError, RetryPolicy
+from symkd_survey.sources.arxiv_feed import ArxivAuthor, ArxivLink, ArxivRecord, ArxivRefused, check_feed, parse_feed
+from symkd_survey.sources.network_errors import NetworkError, RetryableError
+from symkd_survey.sources.retry_policy import RetryPolicy
 
 from .arxiv_support import DATA, FakeArxiv, Reply, closed_port
 

@@ -15,7 +15,9 @@ from symkd_survey.core.latex import UNICODE_TO_LATEX, field_text
 from symkd_survey.core.model import Entry
 from symkd_survey.core.text import clean
 from symkd_survey.exports.bibtex import export_bibliography
-from symkd_survey.sources.bibimport import UndefinedMacroError, decode_latex, plan_import, resolve_value
+from symkd_survey.sources.bib_macros import UndefinedMacroError, resolve_value
+from symkd_survey.sources.bib_text import decode_latex
+from symkd_survey.sources.bibimport import plan_import
 
 from .conftest import DATA, seeded_repository
 

@@ -205,7 +205,7 @@ def test_every_bad_field_of_every_entry_is_reported_at_once(repo_copy: Repositor
         export_bibliography(catalogue, "biblatex")
     hint = "(pair every '{' with a '}'; a lone brace would corrupt the rest of the .bib file)"
     assert [issue.format() for issue in caught.value.issues] == [
-        f"catalogue/zz-bad-override.yaml:12: [export] BibLaTeX export of 'zz-bad-override', field bibtex.title: "
+        f"catalogue/zz-bad-override.yaml:7: [export] BibLaTeX export of 'zz-bad-override', field bibtex.title: "
         f"'{{' at character 1 is never closed {hint}",
         f"catalogue/zz-bad-venue.yaml:6: [export] BibLaTeX export of 'zz-bad-venue', field venue: "
         f"'{{' at character 13 is never closed {hint}",

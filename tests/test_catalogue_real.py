@@ -40,8 +40,8 @@ def test_the_twenty_classified_works_carry_the_survey_tables_verbatim(real_repo:
             work["teacher"], work["student"], work["dataset_generated"], work["dataset_size"])
         assert item.entry.ids.arxiv == (work["arxiv_id"] or None)
         # Exactly one method and one application, the ones Table III names.
-        assert item.entry.taxonomy.method == [taxonomy.resolve("method", work["method"]).canonical]
-        assert item.entry.taxonomy.application == [taxonomy.resolve("application", work["application"]).canonical]
+        assert item.entry.labels("method") == [taxonomy.resolve("method", work["method"]).canonical]
+        assert item.entry.labels("application") == [taxonomy.resolve("application", work["application"]).canonical]
         assert item.entry.summary and len(item.entry.summary) <= 300
 
 

@@ -143,13 +143,13 @@ def test_sections_imply_taxonomy_labels(rows: list[dict[str, str]], catalogue: C
         for facet, nodes in implied.items():
             if entry.survey is not None and entry.survey.table3 is not None and facet != "area":
                 continue  # the classified works keep their curated labels
-            assert set(nodes) <= set(getattr(entry.taxonomy, facet)), (key, facet)
+            assert set(nodes) <= set(entry.labels(facet)), (key, facet)
             seen_area += facet == "area"
     assert seen_area == 37  # the works cited in V.A-F
-    assert catalogue.entries["decao2021editing"].entry.taxonomy.area == ["editing"]
-    assert catalogue.entries["cui2023chatlaw"].entry.taxonomy.opportunity == ["industrial-applications"]
-    assert catalogue.entries["shao2024omniquant"].entry.taxonomy.challenge == ["compact-models"]
-    assert catalogue.entries["sap2019atomic"].entry.taxonomy.application == ["commonsense"]
+    assert catalogue.entries["decao2021editing"].entry.labels("area") == ["editing"]
+    assert catalogue.entries["cui2023chatlaw"].entry.labels("opportunity") == ["industrial-applications"]
+    assert catalogue.entries["shao2024omniquant"].entry.labels("challenge") == ["compact-models"]
+    assert catalogue.entries["sap2019atomic"].entry.labels("application") == ["commonsense"]
 
 
 def test_unverified_entries_carry_verified_false(bib: dict[str, dict[str, Any]], catalogue: Catalogue) -> None:

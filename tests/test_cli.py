@@ -59,7 +59,7 @@ def test_stats_prints_counts_and_the_matrix(run_cli: Run, real_repo: Repository)
     matrix = out.split("method x application:")[1]
     row = next(line for line in matrix.splitlines() if line.strip().startswith("commonsense "))
     entries = [i.entry for i in load_catalogue(real_repo)]
-    expected = [str(sum(1 for e in entries if m in e.taxonomy.method and "commonsense" in e.taxonomy.application)
+    expected = [str(sum(1 for e in entries if m in e.labels("method") and "commonsense" in e.labels("application"))
                     or ".") for m in ("direct", "multilevel", "reinforcement-learning")]
     assert row.split()[1:] == expected
     assert int(expected[0]) >= 3  # at least West 2022, NovaCOMET and I2D2, all Direct

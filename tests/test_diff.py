@@ -177,8 +177,24 @@ def test_formatting_only_and_a_renamed_key(tmp_path: Path) -> None:
     (repo.catalogue_dir / "hsieh2023distilling.yaml").rename(repo.catalogue_dir / "hsieh2023step.yaml")
     report = to_markdown(diff_refs(repo, "HEAD"))
     assert "- `west2022symbolic`: formatting only" in report
-    assert "> - `hsieh2023distilling` → `hsieh2023step` (same arXiv 2305\\.02301)" in report
+    assert "> - `hsieh2023distilling` → `hsieh2023step` (same arXiv id 2305\\.02301)" in report
     assert "> Keys are permanent (they are the BibTeX keys); these look renamed:" in report
+
+
+def test_a_rename_is_judged_by_the_identity_of_a_work(tmp_path: Path) -> None:
+    """Without ids, the same title, a year at most one apart and the same first author are the
+    same work (:class:`symkd_survey.core.identity.SameWorkIndex`); the title alone is not."""
+    repo = init_repo(tmp_path)
+    _write(repo, "li2023symbolic", **{**LI, "ids": {}})
+    commit(tmp_path, "li")
+    (repo.catalogue_dir / "li2023symbolic.yaml").unlink()
+    _write(repo, "li2024symbolic", **{**LI, "ids": {}, "year": 2024})
+    report = to_markdown(diff_refs(repo, "HEAD"))
+    assert "> - `li2023symbolic` → `li2024symbolic` (same title symbolic chain of thought distillation small " \
+           "models can also think step by step)" in report
+    (repo.catalogue_dir / "li2024symbolic.yaml").unlink()
+    _write(repo, "roe2023symbolic", **{**LI, "ids": {}, "authors": ["Roe, Richard"]})
+    assert "look renamed" not in to_markdown(diff_refs(repo, "HEAD"))
 
 
 def test_hostile_text_is_escaped(tmp_path: Path) -> None:

@@ -45,7 +45,7 @@ def test_filters_on_the_command_line(run_cli: Run, real_repo: Repository) -> Non
     assert "west2022symbolic" in ids
     for key in ids:
         entry = catalogue.entries[key].entry
-        assert "direct" in entry.taxonomy.method and "commonsense" in entry.taxonomy.application
+        assert "direct" in entry.labels("method") and "commonsense" in entry.labels("application")
         assert entry.year <= 2022
 
 

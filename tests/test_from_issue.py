@@ -19,6 +19,7 @@ import yaml
 from symkd_survey.core.catalogue import Repository
 from symkd_survey.core.issues import SymkdError
 from symkd_survey.review import from_issue as fi
+from symkd_survey.review import issue_form
 
 from .arxiv_support import FakeArxiv, Reply
 from .conftest import DATA, REPO_ROOT, seeded_repository
@@ -102,8 +103,8 @@ added: "{added}"
 
 def test_checkbox_lists_and_no_response(mini_repo: Repository) -> None:
     text = (FORMS / "good" / "checkboxes.md").read_text()
-    request = fi.parse_issue_body(text, "issue.md", mini_repo.load_taxonomy())
-    assert request == fi.PaperRequest("issue.md", "2306.14050", None, ("direct",),
+    request = issue_form.parse_issue_body(text, "issue.md", mini_repo.load_taxonomy())
+    assert request == issue_form.PaperRequest("issue.md", "2306.14050", None, ("direct",),
                                       ("commonsense", "task-specific-models"), (), request.summary, None, 3)
 
 
@@ -111,11 +112,11 @@ def test_windows_line_ends_and_odd_spaces_are_normalised(mini_repo: Repository, 
     text = _well_formed(**{"small OPT models": "small\u00a0OPT   models"}).replace("\n", "\r\n")
     file = tmp_path / "crlf.md"
     file.write_bytes(text.encode())
-    body = fi.read_issue_body(file, "crlf.md")
-    request = fi.parse_issue_body(body, "crlf.md", mini_repo.load_taxonomy())
+    body = issue_form.read_issue_body(file, "crlf.md")
+    request = issue_form.parse_issue_body(body, "crlf.md", mini_repo.load_taxonomy())
     assert request.summary.startswith("Fine-tunes small OPT models on many")
     assert request.methods == ("direct",) and request.code == "https://github.com/example/cot-distillation"
-    assert fi.parse_issue_body(text, "crlf.md", mini_repo.load_taxonomy()) == request
+    assert issue_form.parse_issue_body(text, "crlf.md", mini_repo.load_taxonomy()) == request
 
 
 def test_identifier_spellings(mini_repo: Repository) -> None:
@@ -127,7 +128,7 @@ def test_identifier_spellings(mini_repo: Repository) -> None:
         ("https://doi.org/10.18653/V1/2023.ACL-LONG.150", None, "10.18653/v1/2023.acl-long.150"),
         ("doi:10.1007/978-3-030-58452-8_13", None, "10.1007/978-3-030-58452-8_13"),
     ]:
-        request = fi.parse_issue_body(_well_formed(**{"\n2306.14050\n": f"\n{spelling}\n"}), "i.md", taxonomy)
+        request = issue_form.parse_issue_body(_well_formed(**{"\n2306.14050\n": f"\n{spelling}\n"}), "i.md", taxonomy)
         assert (request.arxiv, request.doi) == (arxiv, doi), spelling
 
 
@@ -266,7 +267,7 @@ def test_every_field_is_checked_at_once(mini_repo: Repository) -> None:
     text = _well_formed(**{"\ndirect\n": "\ndirct\n", "https://github.com/example/cot-distillation": "javascript:x()",
                            "so that they explain": "<i>so</i> that they explain"})
     with pytest.raises(SymkdError) as caught:
-        fi.parse_issue_body(text, "i.md", mini_repo.load_taxonomy())
+        issue_form.parse_issue_body(text, "i.md", mini_repo.load_taxonomy())
     assert [(i.line, i.check) for i in caught.value.issues] == [(7, "taxonomy"), (19, "summary"), (23, "url")]
 
 
@@ -288,7 +289,7 @@ def test_a_body_that_is_not_utf8(mini_repo: Repository, run_cli: Run, tmp_path: 
 def test_too_many_taxonomy_values(mini_repo: Repository) -> None:
     text = _well_formed(**{"\ndirect\n": "\n" + ", ".join(["direct"] * 25) + "\n"})
     with pytest.raises(SymkdError) as caught:
-        fi.parse_issue_body(text, "i.md", mini_repo.load_taxonomy())
+        issue_form.parse_issue_body(text, "i.md", mini_repo.load_taxonomy())
     assert [i.format() for i in caught.value.issues] == [
         "i.md:7: [taxonomy] 25 method values; at most 20 (choose the ones that fit best)"]
 
@@ -304,14 +305,14 @@ def test_a_folder_as_body_file(mini_repo: Repository, run_cli: Run, tmp_path: Pa
 def test_the_issue_form_matches_the_parser_and_the_taxonomy(real_repo: Repository) -> None:
     form = yaml.safe_load((REPO_ROOT / ".github" / "ISSUE_TEMPLATE" / "add-paper.yml").read_text())
     fields = [item for item in form["body"] if item["type"] != "markdown"]
-    assert tuple(item["attributes"]["label"] for item in fields) == fi.SECTIONS
+    assert tuple(item["attributes"]["label"] for item in fields) == issue_form.SECTIONS
     required = {item["attributes"]["label"] for item in fields
                 if item.get("validations", {}).get("required")
                 or any(o.get("required") for o in item["attributes"].get("options", []) if isinstance(o, dict))}
-    assert required == fi.REQUIRED
+    assert required == issue_form.REQUIRED
     taxonomy = real_repo.load_taxonomy()
     for item in fields:
-        facet = fi.FACET_OF_SECTION.get(item["attributes"]["label"])
+        facet = issue_form.FACET_OF_SECTION.get(item["attributes"]["label"])
         if facet is not None:
             assert item["type"] == "dropdown" and item["attributes"]["multiple"] is True
             assert item["attributes"]["options"] == taxonomy.node_ids(facet), facet

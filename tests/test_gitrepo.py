@@ -53,9 +53,9 @@ def test_untracked_files_count_and_cross_file_checks_see_everything(tmp_path: Pa
     assert err.splitlines() == [
         "catalogue/west2022twin.yaml:9: [duplicate] same arXiv id as 'west2022symbolic' "
         "(catalogue/west2022symbolic.yaml) (one paper, one entry: merge the two)",
-        "catalogue/west2022twin.yaml:17: [citation-year] warning: cites 'hsieh2023distilling' from 2023, later than "
+        "catalogue/west2022twin.yaml:14: [citation-year] warning: cites 'hsieh2023distilling' from 2023, later than "
         "this paper (2022) (fine for a revised preprint; otherwise check the key)",
-        "catalogue/west2022twin.yaml:18: [citation] cites unknown key 'nobody' (add the cited paper first, "
+        "catalogue/west2022twin.yaml:15: [citation] cites unknown key 'nobody' (add the cited paper first, "
         "or remove the key)",
         "1 files checked: 2 errors, 1 warnings: failed",
     ]
@@ -69,7 +69,7 @@ def test_a_deleted_entry_checks_the_entries_that_cite_it(tmp_path: Path, run_cli
     status, _, err = run_cli("--root", repo.root, "validate", "--changed-since", "HEAD")
     assert status == 1
     assert err.splitlines() == [
-        "catalogue/wang2023selfinstruct.yaml:16: [citation] cites unknown key 'west2022symbolic' "
+        "catalogue/wang2023selfinstruct.yaml:13: [citation] cites unknown key 'west2022symbolic' "
         "(add the cited paper first, or remove the key)",
         "1 files checked: 1 errors, 0 warnings: failed",
     ]

@@ -217,9 +217,9 @@ def test_cycle_warning_exact_messages(repo_copy: Repository) -> None:
     result = validate(repo_copy)
     hint = "(fine when preprints were revised to cite each other; otherwise remove the wrong key)"
     assert [i.format() for i in result.issues] == [
-        f"catalogue/x.yaml:13: [citation-cycle] warning: citation cycle: x -> y -> z -> x {hint}",
-        f"catalogue/y.yaml:13: [citation-cycle] warning: citation cycle: y -> z -> x -> y {hint}",
-        f"catalogue/z.yaml:13: [citation-cycle] warning: citation cycle: z -> x -> y -> z {hint}",
+        f"catalogue/x.yaml:10: [citation-cycle] warning: citation cycle: x -> y -> z -> x {hint}",
+        f"catalogue/y.yaml:10: [citation-cycle] warning: citation cycle: y -> z -> x -> y {hint}",
+        f"catalogue/z.yaml:10: [citation-cycle] warning: citation cycle: z -> x -> y -> z {hint}",
     ]
     assert find_cycles(build_graph(result.catalogue).adj) == [("x", "y", "z")]
 
@@ -281,7 +281,8 @@ def test_node_link_json(graph: nx.DiGraph) -> None:
     assert data == node_link_data(graph)
     first = data["nodes"][0]
     assert first == {"id": "a", "title": "Alpha: the Origin of Everything", "year": 2018, "method": ["direct"],
-                     "application": ["commonsense"], "in_degree": 3}
+                     "application": ["commonsense"], "area": [], "opportunity": [], "challenge": [], "in_degree": 3}
+    assert data["graph"] == {"facets": ["method", "application", "area", "opportunity", "challenge"]}
     assert {"source": "f", "target": "d"} in data["links"] and len(data["links"]) == 7
     back = nx.node_link_graph(data, edges="links")  # networkx's default reader, no options
     assert set(back) == set(graph) and set(back.edges) == set(graph.edges)

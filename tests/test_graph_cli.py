@@ -163,7 +163,8 @@ def test_export_graph_json_to_stdout(small: Repository, capsys: pytest.CaptureFi
     data = json.loads(capsys.readouterr().out)
     assert [n["id"] for n in data["nodes"]] == ["a", "b", "c", "d", "e", "f"]
     assert data["nodes"][3] == {"id": "d", "title": "Delta cites all before it", "year": 2021,
-                                "method": ["reinforcement-learning"], "application": ["math"], "in_degree": 1}
+                                "method": ["reinforcement-learning"], "application": ["math"], "area": [],
+                                "opportunity": [], "challenge": [], "in_degree": 1}
     back = nx.node_link_graph(data, edges="links")
     assert back.number_of_edges() == 7 and back.number_of_nodes() == 6
 

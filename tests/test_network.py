@@ -1,4 +1,4 @@
-"""The one HTTP client (:class:`symkd_survey.sources.network.HttpClient`) against hostile servers on 127.0.0.1.
+"""The one HTTP client (:class:`symkd_survey.sources.http_client.HttpClient`) against hostile servers on 127.0.0.1.
 
 Well-behaved answers come from pytest-httpserver; the faults it cannot produce (a body that
 never ends, a body or headers dripped one byte at a time, an answer cut short, a connection
@@ -28,24 +28,20 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from symkd_survey.sources.answer_cache import DiskCache
 from symkd_survey.sources.arxiv_client import ArxivClient, network_issue
-from symkd_survey.sources.network import (
-    CHUNK_BYTES,
-    ERROR_BODY_BYTES,
-    MIB,
+from symkd_survey.sources.http_client import CHUNK_BYTES, ERROR_BODY_BYTES, MIB, HttpClient
+from symkd_survey.sources.network_errors import (
     AnswerTooLarge,
     BrokenAnswer,
-    Deadline,
     DeadlineExceeded,
-    DiskCache,
-    HttpClient,
     NetworkError,
     RedirectRefused,
     RequestTimeout,
     RetryableError,
-    RetryPolicy,
     Unreachable,
 )
+from symkd_survey.sources.retry_policy import Deadline, RetryPolicy
 from symkd_survey.sources.s2 import BATCH_PATH, S2Client
 
 from .arxiv_support import FakeArxiv, Reply, threaded_server

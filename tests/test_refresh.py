@@ -12,7 +12,7 @@ import pytest
 
 from symkd_survey.core.catalogue import Repository, load_entry
 from symkd_survey.core.model import Entry
-from symkd_survey.sources.arxiv_client import ArxivAuthor, ArxivRecord
+from symkd_survey.sources.arxiv_feed import ArxivAuthor, ArxivRecord
 from symkd_survey.sources.refresh import refreshed_entry
 
 from .arxiv_support import FakeArxiv, Reply
@@ -90,7 +90,7 @@ def test_a_preprint_now_published(repo: Repository, fake: FakeArxiv, run_cli: Ru
     assert entry.ids.doi == "10.18653/v1/2021.emnlp-main.522"
     assert entry.note == ("Proceedings of the 2021 Conference on Empirical Methods in Natural Language Processing "
                           "(EMNLP), pages 6491-6506")
-    assert (entry.taxonomy.area, entry.summary, entry.type) == (["editing"], "Our own one-sentence summary.", "misc")
+    assert (entry.labels("area"), entry.summary, entry.type) == (["editing"], "Our own one-sentence summary.", "misc")
     # one request for add, one for both refreshes (answers are reused for the day)
     assert len(fake.requests) == 2
     status, out, _ = run_cli("--root", repo.root, "refresh", "decao2021editing")

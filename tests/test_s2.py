@@ -18,15 +18,19 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from symkd_survey.core.catalogue import Repository
+from symkd_survey.core.identity import SameWorkIndex
 from symkd_survey.core.issues import SymkdError
 from symkd_survey.core.model import Entry, entry_to_yaml
-from symkd_survey.sources.network import DiskCache, RetryPolicy
+from symkd_survey.sources.answer_cache import DiskCache
+from symkd_survey.sources.retry_policy import RetryPolicy
 from symkd_survey.sources.s2 import (
     BATCH_PATH,
     FIELDS,
     S2_API_KEY_ENV,
     S2_URL_ENV,
     S2Client,
+    S2Reference,
+    match_reference,
     plan_cite_fetch,
     write_updates,
 )
@@ -95,7 +99,7 @@ def expect_batch(server: HTTPServer, ids: list[str]) -> Any:
 
 
 WEST_AFTER = entry_to_yaml(CATALOGUE["west2022symbolic"].model_copy(update={
-    "cites": ["brown2020language", "hwang2021comet", "vaswani2017attention"],
+    "cites": ["hwang2021comet", "vaswani2017attention"],
     "references": ["arxiv:2104.08691", "arxiv:2203.02155v3", "doi:10.18653/v1/p19-1470"],
 }))
 
@@ -107,14 +111,17 @@ def test_success_maps_references_to_cites_and_references(httpserver: HTTPServer,
     plan = plan_cite_fetch(repo, ["west2022symbolic"], client_for(httpserver.url_for("/")))
     assert plan.issues == [] and plan.requests == 1 and len(httpserver.log) == 1
     (update,) = plan.changed
-    # By arXiv id, by DOI (whatever its case) and by title; the paper itself is not its own citation.
-    assert update.added_cites == ["brown2020language", "hwang2021comet", "vaswani2017attention"]
-    # arXiv's DOI is the arXiv id, already listed with a version; the untitled talk has no id.
+    # By arXiv id and by DOI (whatever its case); the paper itself is not its own citation. A title
+    # alone is not the identity of a work: "Language Models are Few-Shot Learners" comes without a
+    # year or authors, so it is not matched to brown2020language.
+    assert update.added_cites == ["hwang2021comet", "vaswani2017attention"]
+    # arXiv's DOI is the arXiv id, already listed with a version; the talk and the title-only
+    # reference have no id.
     assert update.added_references == ["arxiv:2104.08691", "doi:10.18653/v1/p19-1470"]
-    assert update.unidentified == 1
+    assert update.unidentified == 2
     assert update.new_text == WEST_AFTER
     assert snapshot(repo) == before  # planning writes nothing
-    assert "+cites:\n+  - brown2020language\n" in update.diff()
+    assert "+cites:\n+  - hwang2021comet\n" in update.diff()
     assert update.diff().startswith("--- a/catalogue/west2022symbolic.yaml\n+++ b/catalogue/west2022symbolic.yaml\n")
     write_updates(plan.updates)
     assert snapshot(repo) == {**before, "west2022symbolic.yaml": WEST_AFTER}
@@ -284,10 +291,10 @@ def test_cli_prints_a_diff_and_writes_only_with_write(s2_env: HTTPServer, repo: 
     status, out, err = run_cli("--root", repo.root, "cite-fetch", "west2022symbolic")
     assert status == 0 and snapshot(repo) == before
     assert out.startswith("--- a/catalogue/west2022symbolic.yaml\n") and "+  - vaswani2017attention\n" in out
-    assert err == "1 entries would change (+3 cites, +2 references); run with --write to apply\n"
+    assert err == "1 entries would change (+2 cites, +2 references); run with --write to apply\n"
     status, out, err = run_cli("--root", repo.root, "cite-fetch", "west2022symbolic", "--write")
     assert status == 0
-    assert out == "updated catalogue/west2022symbolic.yaml: +3 cites, +2 references\n"
+    assert out == "updated catalogue/west2022symbolic.yaml: +2 cites, +2 references\n"
     assert snapshot(repo) == {**before, "west2022symbolic.yaml": WEST_AFTER}
     assert len(s2_env.log) == 1  # the second run was answered from the cache
     status, out, err = run_cli("--root", repo.root, "validate")
@@ -322,3 +329,17 @@ def test_the_command_deadline_comes_from_the_environment(monkeypatch: pytest.Mon
     status, _, err = run_cli("--root", repo.root, "cite-fetch")
     assert status == 1
     assert err == "SYMKD_DEADLINE:0: [config] must be a positive number of seconds, got 'soon'\n"
+
+
+def test_a_reference_is_matched_by_the_identity_of_a_work() -> None:
+    """ACL ids in either case, arXiv's DOI as the arXiv id; outside the catalogue, the canonical reference."""
+    index = SameWorkIndex.of([
+        ("hwang2019comet", entry("COMET: Commonsense Transformers", 2019, {"acl": "P19-1470"})),
+        ("west2022symbolic", CATALOGUE["west2022symbolic"]),
+    ])
+    assert match_reference(S2Reference("COMET", None, None, "p19-1470"), index) == ("hwang2019comet", None)
+    assert match_reference(S2Reference(None, None, "10.48550/arxiv.2110.07178", None), index) == \
+        ("west2022symbolic", None)
+    assert match_reference(S2Reference(None, None, "10.48550/arXiv.2203.02155", None), index) == \
+        (None, "arxiv:2203.02155")
+    assert match_reference(S2Reference("COMET: Commonsense Transformers", None, None, None), index) == (None, None)

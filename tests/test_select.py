@@ -18,14 +18,20 @@ def real() -> tuple[Catalogue, Taxonomy]:
     return load_catalogue(repo), repo.load_taxonomy()
 
 
+_OTHER_FILTERS = ("year_from", "year_to", "source", "key", "where_labels")
+
+
 def _keys(real: tuple[Catalogue, Taxonomy], **filters: object) -> list[str]:
+    """The keys selected; a keyword that is not one of the other filters names a facet."""
     catalogue, taxonomy = real
-    selection = resolve_filters(taxonomy, catalogue.entries, **filters)  # type: ignore[arg-type]
+    labels = {name: value for name, value in filters.items() if name not in _OTHER_FILTERS}
+    others = {name: value for name, value in filters.items() if name in _OTHER_FILTERS}
+    selection = resolve_filters(taxonomy, catalogue.entries, labels=labels, **others)  # type: ignore[arg-type]
     return [item.key for item in select(catalogue, selection, taxonomy)]
 
 
 def _having(real: tuple[Catalogue, Taxonomy], facet: str, node: str) -> list[str]:
-    return sorted(item.key for item in real[0] if node in getattr(item.entry.taxonomy, facet))
+    return sorted(item.key for item in real[0] if node in item.entry.labels(facet))
 
 
 def test_no_filter_selects_everything_sorted(real: tuple[Catalogue, Taxonomy]) -> None:
@@ -71,17 +77,17 @@ def test_source_and_keys(real: tuple[Catalogue, Taxonomy]) -> None:
 def test_aliases_written_in_entries_are_matched_too(real: tuple[Catalogue, Taxonomy]) -> None:
     catalogue, taxonomy = real
     item = catalogue.entries["west2022symbolic"]
-    aliased = item.entry.model_copy(update={"taxonomy": item.entry.taxonomy.model_copy(update={"method": ["Direct"]})})
+    aliased = item.entry.model_copy(update={"taxonomy": {**item.entry.taxonomy, "method": ["Direct"]}})
     changed = type(item)(item.key, item.path, aliased, item.doc)
-    selection = resolve_filters(taxonomy, [item.key], method=["direct"])
+    selection = resolve_filters(taxonomy, [item.key], where_labels=["method=direct"])
     assert select([changed], selection, taxonomy) == [changed]
 
 
 def test_unknown_values_are_all_reported_with_did_you_mean(real: tuple[Catalogue, Taxonomy]) -> None:
     catalogue, taxonomy = real
     with pytest.raises(SymkdError) as caught:
-        resolve_filters(taxonomy, catalogue.entries, method=["drect", "zzzz"], application=["comonsense"],
-                        area=["edting"], source=["survy"], key=["west2022symbolc"], year_from=2024, year_to=2020,
+        resolve_filters(taxonomy, catalogue.entries, labels={"method": ["drect", "zzzz"], "application": ["comonsense"],
+                        "area": ["edting"]}, source=["survy"], key=["west2022symbolc"], year_from=2024, year_to=2020,
                         where="symkd export bibtex")
     assert [issue.format() for issue in caught.value.issues] == [
         "symkd export bibtex:0: [select] unknown method 'drect' (did you mean 'direct'?)",
@@ -98,5 +104,22 @@ def test_unknown_values_are_all_reported_with_did_you_mean(real: tuple[Catalogue
 def test_a_method_is_not_an_application(real: tuple[Catalogue, Taxonomy]) -> None:
     catalogue, taxonomy = real
     with pytest.raises(SymkdError) as caught:
-        resolve_filters(taxonomy, catalogue.entries, application=["direct"])
+        resolve_filters(taxonomy, catalogue.entries, labels={"application": ["direct"]})
     assert caught.value.issues[0].message == "unknown application 'direct'"
+
+
+def test_where_names_any_declared_facet(real: tuple[Catalogue, Taxonomy]) -> None:
+    assert _keys(real, where_labels=["method=direct", "application = Commonsense"]) == \
+        _keys(real, method=["direct"], application=["commonsense"])
+    assert _keys(real, where_labels=["challenge=data-quality"]) == _having(real, "challenge", "data-quality")
+
+
+def test_where_refuses_unknown_facets_and_malformed_filters(real: tuple[Catalogue, Taxonomy]) -> None:
+    catalogue, taxonomy = real
+    with pytest.raises(SymkdError) as caught:
+        resolve_filters(taxonomy, catalogue.entries, where_labels=["metod=direct", "direct", "method="], where="x")
+    assert [issue.format() for issue in caught.value.issues] == [
+        "x:0: [select] --where 'direct' is not FACET=VALUE (e.g. --where method=direct)",
+        "x:0: [select] --where 'method=' is not FACET=VALUE (e.g. --where method=direct)",
+        "x:0: [select] unknown facet 'metod' (did you mean 'method'?)",
+    ]

@@ -7,13 +7,13 @@ from collections import Counter
 from symkd_survey.analysis.graph.building import build_graph
 from symkd_survey.analysis.similarity import citation_neighbours, similar_works
 from symkd_survey.core.catalogue import Catalogue, Repository, load_catalogue
-from symkd_survey.core.taxonomy import FACETS, Taxonomy
+from symkd_survey.core.taxonomy import Taxonomy
 
 
 def _inputs(catalogue: Catalogue, taxonomy: Taxonomy) -> tuple[dict[str, tuple[str, str | None]],
                                                                 dict[str, dict[str, list[str]]], dict[str, str]]:
     texts = {item.key: (item.entry.title, item.entry.summary) for item in catalogue}
-    labels = {item.key: {facet: list(getattr(item.entry.taxonomy, facet)) for facet in FACETS} for item in catalogue}
+    labels = {item.key: {facet: list(labels) for facet, labels in item.entry.taxonomy.items()} for item in catalogue}
     names = {node.id: node.label for facet in taxonomy.facets.values() for node in facet.nodes}
     return texts, labels, names
 

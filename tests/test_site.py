@@ -140,14 +140,14 @@ def test_coverage_is_a_heat_map_with_totals_and_a_year_by_method_chart(real_repo
     files = generate_site(real_repo)
     page = str(files["coverage.md"])
     catalogue = load_catalogue(real_repo)
-    placed = [i for i in catalogue if i.entry.taxonomy.method and i.entry.taxonomy.application]
-    direct = sum(1 for i in placed if "direct" in i.entry.taxonomy.method)
+    placed = [i for i in catalogue if i.entry.labels("method") and i.entry.labels("application")]
+    direct = sum(1 for i in placed if "direct" in i.entry.labels("method"))
     assert f'<td class="symkd-total">{direct}</td>' in page
     assert f"Left out: {len(catalogue) - len(placed)} of {len(catalogue)} papers" in page
     assert "--share: 1.0" in page  # the fullest cell is the darkest
     chart = page[page.index("<svg"):page.index("</svg>")]
     newest = max(i.entry.year for i in catalogue)
-    count = sum(1 for i in catalogue if i.entry.year == newest and "direct" in i.entry.taxonomy.method)
+    count = sum(1 for i in catalogue if i.entry.year == newest and "direct" in i.entry.labels("method"))
     assert f"<title>{newest}: {count} Direct distillation</title>" in chart
 
 

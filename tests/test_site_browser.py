@@ -119,7 +119,7 @@ def _shot(page: Any, name: str) -> None:
 
 
 def _count(repo: Repository, facet: str, node: str) -> int:
-    return sum(1 for item in load_catalogue(repo) if node in getattr(item.entry.taxonomy, facet))
+    return sum(1 for item in load_catalogue(repo) if node in item.entry.labels(facet))
 
 
 def test_home_page_loads_without_console_errors_or_foreign_requests(page: Any, site: tuple[str, Repository]) -> None:
@@ -175,13 +175,13 @@ def test_coverage_cell_lands_on_its_filtered_list(page: Any, site: tuple[str, Re
     base, repo = site
     page.goto(base + "coverage.html")
     assert page.locator("td.symkd-gap").count() > 0  # empty cells are shown as gaps
-    cell = page.locator("td.symkd-cell[data-method=direct][data-application=commonsense] a")
+    cell = page.locator("td.symkd-cell[data-column=direct][data-row=commonsense] a")
     shown = int(cell.inner_text())
     cell.click()
     page.wait_for_url("**/papers.html?method=direct&application=commonsense")
     assert page.locator("#symkd-count").inner_text() == str(shown)
     expected = sum(1 for i in load_catalogue(repo)
-                   if "direct" in i.entry.taxonomy.method and "commonsense" in i.entry.taxonomy.application)
+                   if "direct" in i.entry.labels("method") and "commonsense" in i.entry.labels("application"))
     assert shown == expected
 
 

@@ -8,7 +8,9 @@ import pytest
 
 from symkd_survey.core.catalogue import Repository
 from symkd_survey.core.issues import SymkdError
-from symkd_survey.core.taxonomy import FACETS, load_taxonomy
+from symkd_survey.core.taxonomy import load_taxonomy
+
+FACETS = ("method", "application", "area", "opportunity", "challenge")
 
 
 def test_shipped_taxonomy_has_the_surveys_facets(real_repo: Repository) -> None:
@@ -89,7 +91,8 @@ def test_taxonomy_text_follows_the_text_rule(repo_copy: Repository, run_cli) -> 
     text = repo_copy.taxonomy_file.read_text(encoding="utf-8")
     repo_copy.taxonomy_file.write_text(text.replace('label: "Direct distillation"', 'label: "Direct \\u202e x"'),
                                        encoding="utf-8")
+    line = 1 + text.splitlines().index('        label: "Direct distillation"')
     status, _, err = run_cli("--root", repo_copy.root, "validate")
     assert status == 1
-    assert err.splitlines()[0] == ("taxonomy.yaml:9: [taxonomy] facets.method.nodes.0.label: character 8 is U+202E "
-                                   "(RIGHT-TO-LEFT OVERRIDE), which is not allowed in text")
+    assert err.splitlines()[0] == (f"taxonomy.yaml:{line}: [taxonomy] facets.method.nodes.0.label: "
+                                   "character 8 is U+202E (RIGHT-TO-LEFT OVERRIDE), which is not allowed in text")

@@ -16,7 +16,7 @@ from symkd_survey.core.identity import IDENTITY_LOCATIONS, SameWorkIndex
 from symkd_survey.core.ids import did_you_mean, is_safe_url, is_valid_key, normalize_arxiv_id, normalize_doi
 from symkd_survey.core.issues import Issue, error, warning
 from symkd_survey.core.model import Entry
-from symkd_survey.core.taxonomy import FACETS, Taxonomy
+from symkd_survey.core.taxonomy import Taxonomy
 from symkd_survey.exports.bibtex import export_problems
 
 MIN_YEAR = 1950
@@ -63,8 +63,19 @@ def check_links(item: LoadedEntry, taxonomy: Taxonomy) -> Iterable[Issue]:
 
 
 def check_taxonomy_labels(item: LoadedEntry, taxonomy: Taxonomy) -> Iterable[Issue]:
-    for facet in FACETS:
-        labels: list[str] = getattr(item.entry.taxonomy, facet)
+    """Every facet an entry labels is declared in ``taxonomy.yaml``, every label is a node of it
+    (an alias is accepted with a warning), and every required facet has a label."""
+    facets = taxonomy.facet_names
+    for facet in taxonomy.required:
+        if not item.entry.labels(facet):
+            where = ("taxonomy", facet) if facet in item.entry.taxonomy else ("taxonomy",)
+            yield error("taxonomy", item.path, item.line(*where), f"taxonomy.{facet} is required and lists no label",
+                        f"one or more of {', '.join(taxonomy.node_ids(facet))}")
+    for facet, labels in item.entry.taxonomy.items():
+        if facet not in taxonomy.facets:
+            yield error("taxonomy", item.path, item.line("taxonomy", facet, key=True),
+                        f"unknown facet '{facet}'", taxonomy.facet_hint(facet))
+            continue
         seen: set[str] = set()
         for index, label in enumerate(labels):
             found = taxonomy.resolve(facet, label)
@@ -73,7 +84,7 @@ def check_taxonomy_labels(item: LoadedEntry, taxonomy: Taxonomy) -> Iterable[Iss
                 continue
             line = item.line("taxonomy", facet, index)
             if found.canonical is None:
-                elsewhere = [f for f in FACETS if f != facet and taxonomy.resolve(f, label).canonical == label]
+                elsewhere = [f for f in facets if f != facet and taxonomy.resolve(f, label).canonical == label]
                 if elsewhere:
                     hint = f"'{label}' is a value of {elsewhere[0]}; {facet} is one of " \
                            f"{', '.join(taxonomy.node_ids(facet))}"
@@ -103,7 +114,7 @@ def check_survey_tables(item: LoadedEntry, taxonomy: Taxonomy) -> Iterable[Issue
         if found.canonical is None:
             yield error("survey", item.path, line, f"Table III {facet} '{label}' is not a spelling the taxonomy knows",
                         f"did you mean '{found.suggestion}'?" if found.suggestion else "")
-        elif found.canonical not in getattr(item.entry.taxonomy, facet):
+        elif found.canonical not in item.entry.labels(facet):
             yield warning("survey", item.path, line, f"Table III gives {facet} '{label}' ({found.canonical}) "
                           f"but taxonomy.{facet} does not list it")
 

@@ -14,6 +14,11 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+# pydantic looks for plugins through every installed package's entry points when the first model
+# is built (about 50 ms of each command's start); the command line uses none. Set before the
+# imports below build the entry model; a user who wants plugins sets the variable themselves.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
 from symkd_survey import __version__
 from symkd_survey.cli import (
     arxiv_cmds,
@@ -22,7 +27,9 @@ from symkd_survey.cli import (
     export_cmds,
     graph_cmds,
     import_cmds,
+    init_cmds,
     review_cmds,
+    schema_cmds,
     site_cmds,
 )
 from symkd_survey.cli.common import Parser, print_issues
@@ -31,7 +38,7 @@ from symkd_survey.core.issues import SymkdError
 Command = Callable[[argparse.Namespace], int]
 
 COMMAND_MODULES = (catalogue_cmds, site_cmds, import_cmds, graph_cmds, export_cmds, arxiv_cmds, contrib_cmds,
-                   review_cmds)
+                   review_cmds, schema_cmds, init_cmds)
 
 
 def build_parser() -> argparse.ArgumentParser:

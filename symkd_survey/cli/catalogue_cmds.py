@@ -81,7 +81,7 @@ def register(commands: Any) -> None:
                         "with the checks across files still run against the whole catalogue")
     p.set_defaults(func=cmd_validate)
 
-    p = commands.add_parser("stats", help="counts per taxonomy value and the method x application matrix")
+    p = commands.add_parser("stats", help="counts per taxonomy value and the coverage matrix of the matrix facets")
     p.set_defaults(func=cmd_stats)
 
     p = commands.add_parser("format", help="rewrite entry files in canonical form (field order, quoting)")

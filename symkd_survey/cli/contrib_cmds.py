@@ -30,7 +30,8 @@ def _given_metadata(args: argparse.Namespace) -> Metadata | None:
 
 
 def cmd_from_issue(args: argparse.Namespace) -> int:
-    from symkd_survey.review.from_issue import arxiv_fetcher, fixed_metadata, from_issue, read_issue_body
+    from symkd_survey.review.from_issue import arxiv_fetcher, fixed_metadata, from_issue
+    from symkd_survey.review.issue_form import read_issue_body
     from symkd_survey.sources.arxiv_client import client_from_environment
 
     repo = repository(args)

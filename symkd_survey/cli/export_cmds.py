@@ -26,6 +26,17 @@ from symkd_survey.exports.csl import export_csl
 
 Command = Callable[[argparse.Namespace], int]
 
+_OLD_FACET_FLAGS = ("method", "application", "area")
+
+
+class _WhereAlias(argparse.Action):
+    """``--FACET V``, the old spelling of ``--where FACET=V``."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        facet = (option_string or "").lstrip("-")
+        getattr(namespace, self.dest).append(f"{facet}={values}")
+
 
 def selected_entries(args: argparse.Namespace) -> tuple[list[LoadedEntry], Taxonomy]:
     """Validate the catalogue (refusing on errors), then apply the selection filters."""
@@ -37,8 +48,7 @@ def selected_entries(args: argparse.Namespace) -> tuple[list[LoadedEntry], Taxon
                                                 "run 'symkd validate' and fix them first")])
     selection = resolve_filters(
         result.taxonomy, result.catalogue.entries,
-        method=args.method, application=args.application, area=args.area,
-        year_from=args.year_from, year_to=args.year_to, source=args.source, key=args.key,
+        where_labels=args.where, year_from=args.year_from, year_to=args.year_to, source=args.source, key=args.key,
         where=args.prog,
     )
     items = select(result.catalogue, selection, result.taxonomy)
@@ -88,10 +98,11 @@ def add_format(formats: Any, name: str, help_text: str, func: Command) -> argpar
     p: argparse.ArgumentParser = formats.add_parser(name, help=help_text, description=help_text)
     p.add_argument("--out", metavar="FILE", help="write to FILE (atomically) instead of standard output")
     filters = p.add_argument_group("selection (repeat a filter for alternatives; different filters all apply)")
-    filters.add_argument("--method", action="append", default=[], metavar="M",
-                         help="a method id, label or alias from taxonomy.yaml")
-    filters.add_argument("--application", action="append", default=[], metavar="A", help="an application")
-    filters.add_argument("--area", action="append", default=[], metavar="X", help="a related-work area")
+    filters.add_argument("--where", action="append", default=[], metavar="FACET=VALUE",
+                         help="entries labelled VALUE (an id, label or alias of taxonomy.yaml) in FACET")
+    for facet in _OLD_FACET_FLAGS:  # the flags of 0.x, kept as aliases of --where for one release
+        filters.add_argument(f"--{facet}", action=_WhereAlias, dest="where", metavar="V",
+                             help=f"the same as --where {facet}=V (deprecated)")
     filters.add_argument("--year-from", type=int, metavar="Y", help="only entries from year Y on")
     filters.add_argument("--year-to", type=int, metavar="Y", help="only entries up to year Y")
     filters.add_argument("--source", action="append", default=[], metavar="S", help="survey or curated")

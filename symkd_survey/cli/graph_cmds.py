@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from symkd_survey.analysis.graph.analyses import Relative
     from symkd_survey.core.taxonomy import Taxonomy
-    from symkd_survey.sources.network import RetryableError
+    from symkd_survey.sources.network_errors import RetryableError
 
 # The analyses (networkx) and the Semantic Scholar client are imported by the commands that use
 # them, so that every other command starts without them.

@@ -37,7 +37,7 @@ def cmd_discover(args: argparse.Namespace) -> int:
     from symkd_survey.review.review_files import QUEUE_FILE, RUNS_FILE, Run, queue_text, runs_text_appended
     from symkd_survey.review.screening import DECISIONS_FILE, read_decisions, screened_index
     from symkd_survey.sources.arxiv_client import client_from_environment, network_issue
-    from symkd_survey.sources.network import NetworkError
+    from symkd_survey.sources.network_errors import NetworkError
 
     repo = repository(args)
     catalogue = load_catalogue(repo)

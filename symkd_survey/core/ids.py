@@ -1,6 +1,8 @@
 """Small pure functions for identifiers: catalogue keys, arXiv ids, DOIs, URLs and titles.
 
-Each returns a normalised value or ``None``; none of them raises on bad input.
+Each returns a normalised value or ``None``; none of them raises on bad input. The one issue
+for a key the catalogue does not have, with the closest key as a suggestion, is
+:func:`unknown_key`.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from urllib.parse import urlsplit
+
+from symkd_survey.core.issues import Issue, error
 
 KEY_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
 KEY_MAX_LENGTH = 64
@@ -162,3 +166,21 @@ def did_you_mean(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> s
                 break
     matches = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=cutoff)
     return lowered[matches[0]] if matches else None
+
+
+UNKNOWN_KEY = "unknown-key"
+"""The check name of a catalogue key that names no entry (given on the command line, or in a file
+of edges), wherever it is found."""
+
+
+def unknown_key(key: str, known: Iterable[str], *, path: str = "symkd", line: int = 0,
+                hint: str = "see the file names in catalogue/") -> Issue:
+    """The issue for ``key`` naming no catalogue entry: the closest of ``known`` as a "did you
+    mean", else ``hint``.
+
+    >>> unknown_key("west2022symbolik", ["west2022symbolic"]).format()
+    "symkd:0: [unknown-key] no catalogue entry 'west2022symbolik' (did you mean 'west2022symbolic'?)"
+    """
+    close = did_you_mean(key, known)
+    return error(UNKNOWN_KEY, path, line, f"no catalogue entry '{key}'",
+                 f"did you mean '{close}'?" if close else hint)

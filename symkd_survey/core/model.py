@@ -64,10 +64,15 @@ class _Strict(BaseModel):
 
 
 class Ids(_Strict):
-    arxiv: IdText | None = None
-    doi: IdText | None = None
-    acl: IdText | None = None
-    openreview: IdText | None = None
+    """The work's identifiers in the registries that have it."""
+
+    arxiv: IdText | None = Field(default=None, description=(
+        "The arXiv id, without version: `2310.11511` (a version such as `v3` is dropped on load)."))
+    doi: IdText | None = Field(default=None, description=(
+        "The DOI, lower-case and without `https://doi.org/`: `10.18653/v1/2022.naacl-main.341` "
+        "(both are normalised on load)."))
+    acl: IdText | None = Field(default=None, description="The ACL Anthology id: `2022.naacl-main.341`.")
+    openreview: IdText | None = Field(default=None, description="The OpenReview forum id: `hSyW5go0v8`.")
 
     @field_validator("arxiv")
     @classmethod
@@ -81,58 +86,66 @@ class Ids(_Strict):
 
 
 class Links(_Strict):
-    url: Url | None = None
-    code: Url | None = None
-    data: Url | None = None
-    project: Url | None = None
-    pdf: Url | None = None
+    """Where to find the work and what it released; every link is an absolute `http(s)` URL."""
+
+    url: Url | None = Field(default=None, description="The work's own page, when no id above leads to it.")
+    code: Url | None = Field(default=None, description="The released code: `https://github.com/owner/repo`.")
+    data: Url | None = Field(default=None, description="The released data set.")
+    project: Url | None = Field(default=None, description="The project's home page.")
+    pdf: Url | None = Field(default=None, description="The full text as PDF.")
 
 
-class TaxonomyLabels(_Strict):
-    method: list[Label] = Field(default_factory=list, max_length=MAX_ITEMS)
-    application: list[Label] = Field(default_factory=list, max_length=MAX_ITEMS)
-    area: list[Label] = Field(default_factory=list, max_length=MAX_ITEMS)
-    opportunity: list[Label] = Field(default_factory=list, max_length=MAX_ITEMS)
-    challenge: list[Label] = Field(default_factory=list, max_length=MAX_ITEMS)
+TaxonomyLabels = dict[Label, Annotated[list[Label], Field(max_length=MAX_ITEMS)]]
+"""An entry's labels: facet -> node ids. The facets are those ``taxonomy.yaml`` declares, checked
+against it by validation (:mod:`symkd_survey.checking.checks`), not fixed here."""
 
 
 class Table3(_Strict):
     """The survey's Table III row, verbatim."""
 
-    method: Short
-    application: Short
+    method: Short = Field(description="The row's Method cell, as the survey prints it.")
+    application: Short = Field(description="The row's Application cell, as the survey prints it.")
 
 
 class Table4(_Strict):
     """The survey's Table IV row, verbatim."""
 
-    teacher: Short
-    student: Short
-    dataset: Short
-    size: Short
+    teacher: Short = Field(description="The row's Teacher cell, as the survey prints it.")
+    student: Short = Field(description="The row's Student cell, as the survey prints it.")
+    dataset: Short = Field(description="The row's Dataset cell, as the survey prints it.")
+    size: Short = Field(description="The row's Size cell, as the survey prints it (text: `1.2M`).")
 
 
 class Erratum(_Strict):
     """Where the survey's citation of this work differs from the verified record."""
 
-    field: Label
-    survey: Note
-    note: Note
+    field: Label = Field(description="The entry field the survey gives differently: `year`, `venue`, `authors`.")
+    survey: Note = Field(description="What the survey's citation says: `arXiv 2022`.")
+    note: Note = Field(description="What the record says instead, and where it was seen.")
 
 
 class SurveyPlacement(_Strict):
-    ref: int | None = None
-    sections: list[Label] = Field(default_factory=list, max_length=MAX_ITEMS)
-    table3: Table3 | None = None
-    table4: Table4 | None = None
-    errata: list[Erratum] = Field(default_factory=list)
+    """Where the survey cites this work; only for works the survey cites."""
+
+    ref: int | None = Field(default=None, description="The work's number in the survey's reference list: `11`.")
+    sections: list[Label] = Field(default_factory=list, max_length=MAX_ITEMS, description=(
+        'The survey sections that cite the work, as the survey numbers them: `["V.G.7"]`.'))
+    table3: Table3 | None = Field(default=None, description="The work's row in the survey's Table III, verbatim.")
+    table4: Table4 | None = Field(default=None, description="The work's row in the survey's Table IV, verbatim.")
+    errata: list[Erratum] = Field(default_factory=list, description=(
+        "Where the survey's citation of the work differs from the verified record, one item per field."))
 
 
 class Distillation(_Strict):
-    teachers: list[Short] = Field(default_factory=list, max_length=MAX_ITEMS)
-    students: list[Short] = Field(default_factory=list, max_length=MAX_ITEMS)
-    dataset: Short | None = None
-    size: int | None = Field(default=None, ge=0)
+    """Our normalised reading of the distillation: which models teach, which learn, through what data."""
+
+    teachers: list[Short] = Field(default_factory=list, max_length=MAX_ITEMS, description=(
+        'The teacher models, one per item: `["GPT-3"]`.'))
+    students: list[Short] = Field(default_factory=list, max_length=MAX_ITEMS, description=(
+        'The student models, one per item: `["Self-RAG 7B", "Self-RAG 13B"]`.'))
+    dataset: Short | None = Field(default=None, description="The name of the distilled data set: `ATOMIC10x`.")
+    size: int | None = Field(default=None, ge=0, description=(
+        "How many examples were generated, as a whole number: `2500000`."))
 
 
 ReferenceListState = Literal["complete", "partial", "not-found", "none", "unread"]
@@ -142,15 +155,13 @@ class ReferenceList(_Strict):
     """What is known of this work's own reference list, so that "cites nothing in the catalogue"
     can be told from "nobody has read its references yet"."""
 
-    state: ReferenceListState
-    """``complete`` (read to the end), ``partial`` (part of it read), ``not-found`` (no copy
-    found to read), ``none`` (the work has no reference list: a blog post, a repository),
-    ``unread`` (not looked for yet)."""
-    version: Short | None = None
-    """Which copy was read, e.g. ``arXiv v2`` or ``ACL camera-ready``."""
-    read: Date | None = None
-    """When it was read or looked for."""
-    note: Note | None = None
+    state: ReferenceListState = Field(description=(
+        "`complete` (read to the end), `partial` (part of it read, e.g. a damaged copy), `not-found` (no copy "
+        "found to read), `none` (the work has no reference list: a blog post, a repository) or `unread` (not "
+        'looked for yet). Unless it was read, the site says "reference list not yet read" instead of "Cites (0)".'))
+    version: Short | None = Field(default=None, description="Which copy was read: `arXiv v2`, `ACL camera-ready`.")
+    read: Date | None = Field(default=None, description='When it was read or looked for: `"2024-05-31"`.')
+    note: Note | None = Field(default=None, description="Anything else a later reader should know about the reading.")
 
 
 RecordKind = Literal["arxiv-abs", "arxiv-fulltext", "acl-anthology", "openreview", "publisher", "proceedings",
@@ -160,60 +171,88 @@ RecordKind = Literal["arxiv-abs", "arxiv-fulltext", "acl-anthology", "openreview
 class Verification(_Strict):
     """One primary record the bibliographic facts were checked against."""
 
-    record: RecordKind
-    url: Url
-    checked: Date
+    record: RecordKind = Field(description=(
+        "The kind of record: `arxiv-abs`, `arxiv-fulltext` (the paper's own text), `acl-anthology`, `openreview`, "
+        "`publisher`, `proceedings` or `other-page`."))
+    url: Url = Field(description="The record's address, an absolute `http(s)` URL.")
+    checked: Date = Field(description='The date the facts were checked against it: `"2024-05-31"`.')
 
 
 class Acceptance(_Strict):
     """A warning a maintainer has looked at and accepts for this entry, with the reason."""
 
-    check: Label = Field(min_length=1)
-    reason: Reason = Field(min_length=10)
+    check: Label = Field(min_length=1, description=(
+        "The name of the check whose warning is accepted, as `symkd validate` prints it in brackets: "
+        "`citation-cycle`."))
+    reason: Reason = Field(min_length=10, description=(
+        "Why the warning is right for this entry, in a sentence (at least 10 characters)."))
 
 
 class BibtexOverrides(_Strict):
     """Per-entry corrections for cases the export rules get wrong."""
 
-    title: Note | None = None
-    """The BibTeX title exactly as it should be written, braces included."""
+    title: Note | None = Field(default=None, description=(
+        'The BibTeX title exactly as it should be written, braces included: `"The {BERT} title exactly"`.'))
 
 
 class Entry(_Strict):
-    title: Title = Field(min_length=1)
-    authors: list[Name] = Field(min_length=1, max_length=MAX_ITEMS)
-    year: int
-    type: EntryType
-    venue: VenueText | None = None
-    volume: IdText | None = None
-    number: IdText | None = None
-    pages: IdText | None = None
-    publisher: VenueText | None = None
-    address: VenueText | None = None
-    note: Note | None = None
-    ids: Ids = Field(default_factory=Ids)
-    primary_class: Label | None = None
-    links: Links = Field(default_factory=Links)
-    taxonomy: TaxonomyLabels = Field(default_factory=TaxonomyLabels)
-    survey: SurveyPlacement | None = None
-    distillation: Distillation | None = None
-    summary: Summary | None = None
-    abstract: Abstract | None = None
-    cites: list[Label] = Field(default_factory=list, max_length=MAX_ITEMS)
-    references: list[IdText] = Field(default_factory=list, max_length=MAX_ITEMS)
-    """Works outside the catalogue that this paper cites, as ``arxiv:ID`` or ``doi:DOI``."""
-    reference_list: ReferenceList | None = None
-    bibtex: BibtexOverrides | None = None
-    accept: list[Acceptance] = Field(default_factory=list, max_length=100)
-    """Warnings (never errors) accepted for this entry, e.g. a legitimate citation cycle."""
-    source: Source
-    verified: bool = True
-    verification_note: Note | None = None
-    verification: list[Verification] = Field(default_factory=list, max_length=20)
-    """The primary records the facts were checked against, with the date."""
-    label_reasons: dict[Label, Reason] = Field(default_factory=dict, max_length=20)
-    """Why a facet's labels were chosen (``method``), or why a borderline work is in scope (``scope``)."""
-    added: Date
+    """One paper: the file ``catalogue/<key>.yaml``."""
+
+    title: Title = Field(min_length=1, description="The full title as published.")
+    authors: list[Name] = Field(min_length=1, max_length=MAX_ITEMS, description=(
+        'One person per item, in order, as `"Family, Given"`: `"Asai, Akari"`; a corporate author is just its '
+        'name: `"OpenAI"`.'))
+    year: int = Field(description="The year of the version cited (the venue's year once published): `2024`.")
+    type: EntryType = Field(description="The BibTeX entry type: `inproceedings` for a conference paper.")
+    venue: VenueText | None = Field(default=None, description=(
+        "The booktitle (`inproceedings`) or journal (`article`), in full: "
+        '`"International Conference on Learning Representations"`.'))
+    volume: IdText | None = Field(default=None, description="The volume, as in BibTeX.")
+    number: IdText | None = Field(default=None, description="The issue number, as in BibTeX.")
+    pages: IdText | None = Field(default=None, description='The pages, with a double dash: `"5928--5948"`.')
+    publisher: VenueText | None = Field(default=None, description="The publisher, as in BibTeX.")
+    address: VenueText | None = Field(default=None, description="The publisher's or conference's city, as in BibTeX.")
+    note: Note | None = Field(default=None, description="A BibTeX note, printed with the reference.")
+    ids: Ids = Field(default_factory=Ids, description='The ids: `{arxiv: "2310.11511", openreview: "hSyW5go0v8"}`.')
+    primary_class: Label | None = Field(default=None, description="The arXiv primary category: `cs.CL`.")
+    links: Links = Field(default_factory=Links, description="Links to the work's code, data, project page or PDF.")
+    taxonomy: TaxonomyLabels = Field(default_factory=dict, max_length=50, description=(
+        "The work's labels: for each facet `taxonomy.yaml` declares (`method`, `application`, ...), a list of that "
+        "facet's node ids: `{method: [multilevel], application: [labeling-data]}`."))
+    survey: SurveyPlacement | None = Field(default=None, description=(
+        "Only for works the survey cites: where and how it cites them."))
+    distillation: Distillation | None = Field(default=None, description=(
+        "Our normalised reading of what is distilled from which teacher into which student."))
+    summary: Summary | None = Field(default=None, description="One sentence in our own words (never the abstract).")
+    abstract: Abstract | None = Field(default=None, description=(
+        "The abstract, for local use only (`symkd add --abstract`); the shipped catalogue holds none."))
+    cites: list[Label] = Field(default_factory=list, max_length=MAX_ITEMS, description=(
+        "The keys of the catalogue entries this work cites: `[agrawal2023qameleon]`."))
+    references: list[IdText] = Field(default_factory=list, max_length=MAX_ITEMS, description=(
+        'Works outside the catalogue that this work cites, as `arxiv:ID` or `doi:DOI`: `"arxiv:1410.4615"`.'))
+    reference_list: ReferenceList | None = Field(default=None, description=(
+        "What is known of the work's own reference list, so that \"cites nothing in the catalogue\" can be told "
+        "from \"nobody has read its references yet\"."))
+    bibtex: BibtexOverrides | None = Field(default=None, description=(
+        "Per-entry corrections for cases the BibTeX export rules get wrong."))
+    accept: list[Acceptance] = Field(default_factory=list, max_length=100, description=(
+        "Warnings (never errors) accepted for this entry, each with its reason, e.g. a real citation cycle between "
+        "revised preprints. An acceptance with nothing to accept is itself a warning."))
+    source: Source = Field(description="`survey` (cited by the survey) or `curated` (added by this project).")
+    verified: bool = Field(default=True, description=(
+        "`false` when the metadata could not be checked against a primary record; then `verification_note` says "
+        "what. Leave it out when it is `true`."))
+    verification_note: Note | None = Field(default=None, description="What could not be verified, and why.")
+    verification: list[Verification] = Field(default_factory=list, max_length=20, description=(
+        "The primary records the facts were checked against, each with the date."))
+    label_reasons: dict[Label, Reason] = Field(default_factory=dict, max_length=20, description=(
+        "Why a facet's labels were chosen, by the taxonomy's definitions, one line per facet "
+        "(`method: \"one generate-and-filter round -> direct\"`), and `scope` for why a borderline work is in scope."))
+    added: Date = Field(description='The date the entry was added: `"2024-05-31"`.')
+
+    def labels(self, facet: str) -> list[str]:
+        """The labels of one facet, as written (empty when the entry lists none)."""
+        return self.taxonomy.get(facet, [])
 
     @field_validator("authors")
     @classmethod

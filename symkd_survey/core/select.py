@@ -3,12 +3,13 @@
 :func:`resolve_filters` turns what a user typed (taxonomy ids, labels or aliases in any
 case, years, sources, keys) into a :class:`Selection`, reporting every unknown value with a
 "did you mean"; :func:`select` applies it. Several values of one filter are alternatives
-(``--method direct --method multilevel``: either); different filters must all hold.
+(``--where method=direct --where method=multilevel``: either); different filters must all hold.
+The facets are whatever ``taxonomy.yaml`` declares.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import get_args
 
@@ -19,7 +20,6 @@ from symkd_survey.core.model import Entry, Source
 from symkd_survey.core.taxonomy import Taxonomy
 
 SOURCES: tuple[str, ...] = get_args(Source)
-SELECTION_FACETS: tuple[str, ...] = ("method", "application", "area")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +42,8 @@ def resolve_filters(
     taxonomy: Taxonomy,
     known_keys: Iterable[str],
     *,
-    method: Sequence[str] = (),
-    application: Sequence[str] = (),
-    area: Sequence[str] = (),
+    where_labels: Sequence[str] = (),
+    labels: Mapping[str, Sequence[str]] | None = None,
     year_from: int | None = None,
     year_to: int | None = None,
     source: Sequence[str] = (),
@@ -53,11 +52,26 @@ def resolve_filters(
 ) -> Selection:
     """Check and resolve the filters; raise :class:`SymkdError` naming every unknown value.
 
-    ``where`` is the path shown in the issues (the command, for the command line).
+    ``where_labels`` are ``FACET=VALUE`` texts (``--where``); ``labels`` gives values by facet
+    directly. ``where`` is the path shown in the issues (the command, for the command line).
     """
     issues: list[Issue] = []
-    labels: dict[str, frozenset[str]] = {}
-    for facet, values in (("method", method), ("application", application), ("area", area)):
+    wanted: dict[str, list[str]] = {facet: list(values) for facet, values in (labels or {}).items()}
+    for text in where_labels:
+        facet, equals, value = text.partition("=")
+        facet, value = facet.strip(), value.strip()
+        if not equals or not facet or not value:
+            first = taxonomy.facet_names[0]
+            example = next(iter(taxonomy.node_ids(first)), "ID")
+            issues.append(error("select", where, 0, f"--where '{text}' is not FACET=VALUE",
+                                f"e.g. --where {first}={example}"))
+            continue
+        wanted.setdefault(facet, []).append(value)
+    resolved: dict[str, frozenset[str]] = {}
+    for facet, values in wanted.items():
+        if facet not in taxonomy.facets:
+            issues.append(error("select", where, 0, f"unknown facet '{facet}'", taxonomy.facet_hint(facet)))
+            continue
         found: set[str] = set()
         for value in values:
             resolution = taxonomy.resolve(facet, value)
@@ -65,7 +79,7 @@ def resolve_filters(
                 found.add(resolution.canonical)
             else:
                 issues.append(_unknown(where, facet, value, resolution.suggestion, taxonomy.node_ids(facet)))
-        labels[facet] = frozenset(found)
+        resolved[facet] = frozenset(found)
     sources: set[str] = set()
     for value in source:
         if value.lower() in SOURCES:
@@ -86,7 +100,7 @@ def resolve_filters(
                             "swap them"))
     if issues:
         raise SymkdError(issues)
-    return Selection(labels, year_from, year_to, frozenset(sources), frozenset(chosen))
+    return Selection(resolved, year_from, year_to, frozenset(sources), frozenset(chosen))
 
 
 def _unknown(where: str, facet: str, value: str, close: str | None, known: Sequence[str]) -> Issue:
@@ -106,7 +120,7 @@ def matches(entry: Entry, key: str, selection: Selection, taxonomy: Taxonomy) ->
         return False
     for facet, wanted in selection.labels.items():
         if wanted:
-            labels = getattr(entry.taxonomy, facet)
+            labels = entry.labels(facet)
             if wanted.isdisjoint(labels) and wanted.isdisjoint(taxonomy.canonical(facet, labels)):
                 return False
     return True

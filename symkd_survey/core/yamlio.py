@@ -261,7 +261,7 @@ def _flow(value: Any) -> str | None:
 
 def _emit(key: str, value: Any, indent: int, block: frozenset[str], out: list[str]) -> None:
     pad = " " * indent
-    flow = None if key in block else _flow(value)
+    flow = None if key in block and value else _flow(value)  # block style cannot write an empty collection
     if flow is not None and (len(pad) + len(key) + 2 + len(flow) <= _FLOW_LIMIT or _is_scalar(value)):
         out.append(f"{pad}{key}: {flow}")
         return

@@ -32,6 +32,7 @@ from symkd_survey.core.catalogue import (
     load_catalogue,
 )
 from symkd_survey.core.gitrepo import WORKING_TREE, Git
+from symkd_survey.core.identity import SameWorkIndex
 from symkd_survey.core.issues import SymkdError
 from symkd_survey.core.model import Entry, entry_to_data
 from symkd_survey.core.taxonomy import Taxonomy, TaxonomyFile, check_taxonomy
@@ -169,8 +170,10 @@ class CatalogueDiff:
     removed: list[LoadedEntry] = field(default_factory=list)
     changed: list[Changed] = field(default_factory=list)
     renamed: list[Renamed] = field(default_factory=list)
+    matrix: tuple[str, str] = ("", "")
+    """The two facets of the coverage matrix (the head taxonomy's ``matrix`` role), whose cells are compared."""
     cells: list[tuple[str, str, int, int]] = field(default_factory=list)
-    """(method, application, count before, count after) for every cell whose count moved."""
+    """(column value, row value, count before, count after) for every cell of the matrix whose count moved."""
     new_edges: list[tuple[str, str]] = field(default_factory=list)
     lost_edges: list[tuple[str, str]] = field(default_factory=list)
     unreadable: dict[str, str] = field(default_factory=dict)
@@ -204,18 +207,26 @@ def changed_fields(old: Entry, new: Entry) -> tuple[str, ...]:
 
 
 def _labels(entry: Entry, facet: str, taxonomy: Taxonomy | None) -> list[str]:
-    labels: list[str] = getattr(entry.taxonomy, facet)
+    labels = entry.labels(facet)
     return taxonomy.canonical(facet, labels) if taxonomy is not None else list(dict.fromkeys(labels))
 
 
-def cell_counts(snapshot: Snapshot) -> dict[tuple[str, str], int]:
-    """Papers per (method, application) pair; aliases count as their node."""
+def cell_counts(snapshot: Snapshot, matrix: tuple[str, str]) -> dict[tuple[str, str], int]:
+    """Papers per (column value, row value) pair of the two ``matrix`` facets; aliases count as their node."""
     counts: dict[tuple[str, str], int] = {}
+    columns, rows = matrix
     for item in snapshot.catalogue:
-        for method in _labels(item.entry, "method", snapshot.taxonomy):
-            for application in _labels(item.entry, "application", snapshot.taxonomy):
-                counts[(method, application)] = counts.get((method, application), 0) + 1
+        for column in _labels(item.entry, columns, snapshot.taxonomy):
+            for row in _labels(item.entry, rows, snapshot.taxonomy):
+                counts[(column, row)] = counts.get((column, row), 0) + 1
     return counts
+
+
+def _matrix(base: Snapshot, head: Snapshot) -> tuple[str, str] | None:
+    for snapshot in (head, base):
+        if snapshot.taxonomy is not None:
+            return snapshot.taxonomy.matrix
+    return None
 
 
 def citation_edges(snapshot: Snapshot) -> set[tuple[str, str]]:
@@ -225,21 +236,15 @@ def citation_edges(snapshot: Snapshot) -> set[tuple[str, str]]:
             if cited != item.key and cited in entries}
 
 
-def _identities(entry: Entry) -> set[str]:
-    found = {f"arXiv {entry.ids.arxiv}"} if entry.ids.arxiv else set()
-    if entry.ids.doi:
-        found.add(f"DOI {entry.ids.doi}")
-    return found
-
-
 def _renames(removed: list[LoadedEntry], added: list[LoadedEntry]) -> list[Renamed]:
+    """Removed entries whose work an added entry is (:class:`symkd_survey.core.identity.SameWorkIndex`)."""
+    index = SameWorkIndex.of((item.key, item.entry) for item in added)
     found: list[Renamed] = []
     for old in removed:
-        for new in added:
-            same = sorted(_identities(old.entry) & _identities(new.entry))
-            if same:
-                found.append(Renamed(old.key, new.key, f"same {same[0]}"))
-                break
+        same = index.find(old.entry)
+        if same is not None:
+            (what, value), key = same
+            found.append(Renamed(old.key, key, f"same {what} {value}"))
     return found
 
 
@@ -275,7 +280,10 @@ def compare(base: Snapshot, head: Snapshot, *, bibtex: BibtexExport | None = Non
         fields = changed_fields(old[key].entry, new[key].entry)
         if fields or base.texts.get(old[key].path) != head.texts.get(new[key].path):
             result.changed.append(Changed(key, fields))
-    before, after = cell_counts(base), cell_counts(head)
+    matrix = _matrix(base, head)
+    if matrix is not None:
+        result.matrix = matrix
+    before, after = (cell_counts(base, matrix), cell_counts(head, matrix)) if matrix else ({}, {})
     result.cells = sorted((m, a, before.get((m, a), 0), after.get((m, a), 0))
                           for m, a in before.keys() | after.keys() if before.get((m, a), 0) != after.get((m, a), 0))
     base_edges, head_edges = citation_edges(base), citation_edges(head)
@@ -364,12 +372,14 @@ def to_markdown(diff: CatalogueDiff) -> str:
                 "Run `symkd validate` for the details.", ""]
         out += [f"- {md_code(path)}: {md_text(reason)}" for path, reason in diff.unreadable.items()]
     if diff.added:
-        out += ["", f"#### Added ({len(diff.added)})", "", "| key | paper | method | application |",
-                "|---|---|---|---|"]
+        columns, rows = diff.matrix
+        shown = [facet for facet in (columns, rows) if facet]
+        out += ["", f"#### Added ({len(diff.added)})", "",
+                "| key | paper |" + "".join(f" {md_text(facet)} |" for facet in shown),
+                "|---|---|" + "---|" * len(shown)]
         for item in diff.added:
-            methods = ", ".join(md_text(m) for m in item.entry.taxonomy.method) or "–"
-            applications = ", ".join(md_text(a) for a in item.entry.taxonomy.application) or "–"
-            out.append(f"| {md_code(item.key)} | {_paper(item)} | {methods} | {applications} |")
+            values = "".join(f" {', '.join(md_text(v) for v in item.entry.labels(facet)) or '–'} |" for facet in shown)
+            out.append(f"| {md_code(item.key)} | {_paper(item)} |{values}")
     if diff.changed:
         out += ["", f"#### Changed ({len(diff.changed)})", ""]
         for change in diff.changed:
@@ -382,10 +392,11 @@ def to_markdown(diff: CatalogueDiff) -> str:
         out += ["", "> [!WARNING]", "> Keys are permanent (they are the BibTeX keys); these look renamed:"]
         out += [f"> - {md_code(r.old)} → {md_code(r.new)} ({md_text(r.reason)})" for r in diff.renamed]
     if diff.cells:
-        out += ["", f"#### Taxonomy cells, method × application ({len(diff.cells)})", "",
-                "| method | application | before | after |", "|---|---|---:|---:|"]
-        for method, application, before, after in diff.cells:
-            out.append(f"| {md_text(method)} | {md_text(application)} | {before} | {after} ({after - before:+d}) |")
+        columns, rows = (md_text(facet) for facet in diff.matrix)
+        out += ["", f"#### Taxonomy cells, {columns} × {rows} ({len(diff.cells)})", "",
+                f"| {columns} | {rows} | before | after |", "|---|---|---:|---:|"]
+        for column, row, before, after in diff.cells:
+            out.append(f"| {md_text(column)} | {md_text(row)} | {before} | {after} ({after - before:+d}) |")
     if diff.new_edges or diff.lost_edges:
         out += ["", f"#### Citations ({len(diff.new_edges)} new, {len(diff.lost_edges)} removed)", ""]
         out += [f"- {md_code(a)} cites {md_code(b)}" for a, b in diff.new_edges]

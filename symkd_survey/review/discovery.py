@@ -21,8 +21,9 @@ from symkd_survey.core.catalogue import Catalogue, Repository
 from symkd_survey.core.ids import normalize_arxiv_id, normalize_doi, normalize_title
 from symkd_survey.core.issues import Issue, SymkdError, error
 from symkd_survey.core.yamlio import YamlDocument, read_mapping
-from symkd_survey.sources.arxiv_client import ArxivClient, ArxivRecord, parse_feed, short_id
-from symkd_survey.sources.network import NetworkError, RetryableError
+from symkd_survey.sources.arxiv_client import ArxivClient
+from symkd_survey.sources.arxiv_feed import ArxivRecord, parse_feed, short_id
+from symkd_survey.sources.network_errors import NetworkError, RetryableError
 
 CONFIG_FILE = "discovery.yaml"
 SCREENING_DIR = "screening"

@@ -37,17 +37,48 @@ from symkd_survey.core.catalogue import Catalogue, Repository
 from symkd_survey.core.ids import is_safe_url
 from symkd_survey.core.issues import SymkdError
 from symkd_survey.core.model import Entry
-from symkd_survey.core.taxonomy import FACETS, Taxonomy
+from symkd_survey.core.taxonomy import Taxonomy
 from symkd_survey.exports.ris import export_ris
 
 Content = str | bytes
 GeneratedSite = dict[str, Content]
 
-SITE_TITLE = "symkd-survey"
+
+
+@dataclass(frozen=True, slots=True)
+class SiteText:
+    """What the site says about its subject, from the repository's ``mkdocs.yml``: ``site_name``
+    (the title), and ``extra.symkd.heading`` and ``extra.symkd.lead`` (the home page's heading
+    and opening paragraph). No template says what the catalogue is about."""
+
+    title: str = "Catalogue"
+    heading: str | None = None
+    lead: str | None = None
+
+    @classmethod
+    def from_config(cls, site_name: str | None, extra: Any) -> SiteText:
+        symkd = extra.get("symkd") if isinstance(extra, dict) else None
+        symkd = symkd if isinstance(symkd, dict) else {}
+        heading, lead = symkd.get("heading"), symkd.get("lead")
+        return cls(title=str(site_name or "Catalogue"), heading=str(heading) if heading else None,
+                   lead=str(lead) if lead else None)
+
+    @classmethod
+    def from_repository(cls, repo: Repository) -> SiteText:
+        """Read from ``mkdocs.yml`` beside ``taxonomy.yaml`` (the defaults when it cannot be read)."""
+        import yaml
+
+        try:
+            config = yaml.safe_load((repo.root / "mkdocs.yml").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            return cls()
+        config = config if isinstance(config, dict) else {}
+        return cls.from_config(config.get("site_name"), config.get("extra"))
+
 NEWEST = 10
 FEED_SIZE = 30
-METHOD_COLOURS = {"direct": "#1f77b4", "multilevel": "#ff7f0e", "reinforcement-learning": "#2ca02c"}
 OTHER_COLOUR = "#7f7f7f"
+"""The colour of a lane whose node gives none in ``taxonomy.yaml``, and of papers without a lane."""
 GENERATED_OUT_OF_NAV = ("papers/", "taxonomy/", "authors/", "venues/")  # many pages: never in the navigation
 
 
@@ -177,7 +208,7 @@ def _similar(graph: Any, entries: dict[str, Entry], labels: dict[str, dict[str, 
     """Similar works of every paper from text, taxonomy and citations (:mod:`symkd_survey.analysis.similarity`)."""
     names = {node.id: node.label for facet in taxonomy.facets.values() for node in facet.nodes}
     texts = {key: (entry.title, entry.summary) for key, entry in entries.items()}
-    return similar_works(texts, labels, names, ("method", "application"), citation_neighbours(graph), top=top)
+    return similar_works(texts, labels, names, taxonomy.matrix, citation_neighbours(graph), top=top)
 
 
 def build_model(repo: Repository, *, bibtex: Callable[[Catalogue], dict[str, str]] | None = None,
@@ -197,7 +228,7 @@ def build_model(repo: Repository, *, bibtex: Callable[[Catalogue], dict[str, str
     from symkd_survey.analysis.graph.building import build_graph
 
     graph = build_graph(catalogue, taxonomy)
-    labels = {key: {facet: taxonomy.canonical(facet, getattr(entry.taxonomy, facet)) for facet in FACETS}
+    labels = {key: {facet: taxonomy.canonical(facet, entry.labels(facet)) for facet in taxonomy.facet_names}
               for key, entry in entries.items()}
     if bibtex is None or biblatex is None or csl is None:
         exports = _exporters()
@@ -294,7 +325,7 @@ def similar_list(model: SiteModel, works: Iterable[SimilarWork], page: str) -> M
 
 def _facet_values(model: SiteModel, key: str) -> list[tuple[str, list[tuple[str, str, str]]]]:
     out = []
-    for facet in FACETS:
+    for facet in model.taxonomy.facet_names:
         nodes = []
         for node_id in model.labels[key][facet]:
             node = model.taxonomy.node(facet, node_id)
@@ -371,51 +402,77 @@ def _row(model: SiteModel, key: str) -> dict[str, Any]:
     return {"key": key, "title": entry.title, "year": entry.year, "authors": entry.authors,
             "venue": entry.venue or entry.note or "", "page": paper_page(key), "source": entry.source,
             "cited_by": len(model.cited_by[key]),
-            **{facet: labels[facet] for facet in FACETS}}
+            "labels": labels}
 
 
 def render_papers(model: SiteModel) -> str:
     page = "papers.md"
     years = sorted({e.year for e in model.entries.values()})
     facets = [(facet, model.taxonomy.facets[facet].label,
-               [(n.id, n.label) for n in model.taxonomy.facets[facet].nodes]) for facet in FACETS]
+               [(n.id, n.label) for n in model.taxonomy.facets[facet].nodes]) for facet in model.taxonomy.filters]
+    shown = [(facet, model.taxonomy.facets[facet].label) for facet in model.taxonomy.matrix or ()]
     first_person = min((person_page(p) for p in model.people.values()), default=None)
     first_venue = min((venue_page(v) for v in model.venues.values()), default=None)
     return _render("papers.html", page, "All papers", rows=[_row(model, k) for k in model.ordered_keys()],
-                   facets=facets, years=years, first_person=first_person, first_venue=first_venue)
+                   facets=facets, all_facets=model.taxonomy.facet_names, shown=shown, years=years,
+                   first_person=first_person, first_venue=first_venue)
 
 
 def render_coverage(model: SiteModel) -> str:
-    methods = model.taxonomy.facets["method"].nodes
-    applications = model.taxonomy.facets["application"].nodes
+    """The coverage matrix of the taxonomy's two ``matrix`` facets (columns x rows) as a heat map."""
+    taxonomy = model.taxonomy
+    if taxonomy.matrix is None:
+        return _render("coverage.html", "coverage.md", "Coverage", matrix=None, chart=year_method_chart(model),
+                       lanes=_lane_legend(model), lanes_label=taxonomy.facets[taxonomy.lanes].label,
+                       other=OTHER_COLOUR)
+    column_facet, row_facet = taxonomy.matrix
+    columns, rows = taxonomy.facets[column_facet].nodes, taxonomy.facets[row_facet].nodes
     counts: Counter[tuple[str, str]] = Counter()
     for key in model.entries:
-        for m in model.labels[key]["method"]:
-            for a in model.labels[key]["application"]:
-                counts[(m, a)] += 1
+        for c in model.labels[key][column_facet]:
+            for r in model.labels[key][row_facet]:
+                counts[(c, r)] += 1
     top = max(counts.values(), default=0)
-    rows = {a.id: sum(1 for k in model.entries if a.id in model.labels[k]["application"] and model.labels[k]["method"])
-            for a in applications}
-    columns = {m.id: sum(1 for k in model.entries if m.id in model.labels[k]["method"]
-                         and model.labels[k]["application"]) for m in methods}
-    unplaced = sum(1 for k in model.entries if not (model.labels[k]["method"] and model.labels[k]["application"]))
-    return _render("coverage.html", "coverage.md", "Coverage", methods=methods, applications=applications,
+    row_totals = {r.id: sum(1 for k in model.entries if r.id in model.labels[k][row_facet]
+                            and model.labels[k][column_facet]) for r in rows}
+    column_totals = {c.id: sum(1 for k in model.entries if c.id in model.labels[k][column_facet]
+                               and model.labels[k][row_facet]) for c in columns}
+    unplaced = sum(1 for k in model.entries if not (model.labels[k][column_facet] and model.labels[k][row_facet]))
+    matrix = {"column_facet": column_facet, "row_facet": row_facet,
+              "column_label": taxonomy.facets[column_facet].label, "row_label": taxonomy.facets[row_facet].label}
+    return _render("coverage.html", "coverage.md", "Coverage", matrix=matrix, columns=columns, rows=rows,
                    counts=counts, share={cell: round(n / top, 2) for cell, n in counts.items()} if top else {},
-                   row_totals=rows, column_totals=columns, unplaced=unplaced, papers=len(model.entries),
-                   chart=year_method_chart(model), colours=METHOD_COLOURS, other=OTHER_COLOUR)
+                   row_totals=row_totals, column_totals=column_totals, unplaced=unplaced, papers=len(model.entries),
+                   chart=year_method_chart(model), lanes=_lane_legend(model),
+                   lanes_label=taxonomy.facets[taxonomy.lanes].label, other=OTHER_COLOUR)
+
+
+def _lane_legend(model: SiteModel) -> list[tuple[str, str, str]]:
+    """(id, label, colour) of each value of the lanes facet."""
+    facet = model.taxonomy.lanes
+    return [(n.id, n.label, n.colour or OTHER_COLOUR) for n in model.taxonomy.facets[facet].nodes]
+
+
+def lane_colours(model: SiteModel) -> dict[str, str]:
+    """The colour of each value of the lanes facet; ``""`` (no value) is grey."""
+    return {node_id: colour for node_id, _, colour in _lane_legend(model)} | {"": OTHER_COLOUR}
 
 
 def year_method_chart(model: SiteModel, width: int = 720, height: int = 260) -> Markup:
-    """Papers per year, stacked by method, as an inline SVG drawn at build time (no script).
+    """Papers per year, stacked by the value of the lanes facet (the method, in this survey), as
+    an inline SVG drawn at build time (no script).
 
-    Each bar segment carries a ``<title>`` (its year, method and count) for screen readers and
-    tooltips; a paper with several methods counts once in each.
+    Each bar segment carries a ``<title>`` (its year, value and count) for screen readers and
+    tooltips; a paper with several values counts once in each.
     """
-    methods = [n.id for n in model.taxonomy.facets["method"].nodes]
-    labels = {n.id: n.label for n in model.taxonomy.facets["method"].nodes}
+    facet = model.taxonomy.lanes
+    facet_label = model.taxonomy.facets[facet].label
+    methods = model.taxonomy.node_ids(facet)
+    labels = {n.id: n.label for n in model.taxonomy.facets[facet].nodes}
+    colours = lane_colours(model)
     per_year: dict[int, Counter[str]] = defaultdict(Counter)
     for key, entry in model.entries.items():
-        for method in model.labels[key]["method"] or ["none"]:
+        for method in model.labels[key][facet] or ["none"]:
             per_year[entry.year][method] += 1
     if not per_year:
         return Markup("")
@@ -424,7 +481,7 @@ def year_method_chart(model: SiteModel, width: int = 720, height: int = 260) -> 
     left, bottom, top_pad = 40, 30, 10
     bar = (width - left) / len(years)
     parts = [f'<svg class="symkd-chart" viewBox="0 0 {width} {height}" role="img" '
-             f'aria-label="Papers per year by method, {years[0]} to {years[-1]}">']
+             f'aria-label="Papers per year by {escape(facet_label.lower())}, {years[0]} to {years[-1]}">']
     for n, year in enumerate(years):
         x, y = left + n * bar, float(height - bottom)
         for method in [*methods, "none"]:
@@ -433,8 +490,8 @@ def year_method_chart(model: SiteModel, width: int = 720, height: int = 260) -> 
                 continue
             h = (height - bottom - top_pad) * count / peak
             y -= h
-            colour = METHOD_COLOURS.get(method, OTHER_COLOUR)
-            name = labels.get(method, "no method")
+            colour = colours.get(method, OTHER_COLOUR)
+            name = labels.get(method, f"no {facet_label.lower()}")
             parts.append(f'<rect x="{x + 2:.1f}" y="{y:.1f}" width="{bar - 4:.1f}" height="{h:.1f}" fill="{colour}">'
                          f'<title>{year}: {count} {escape(name)}</title></rect>')
         parts.append(f'<text x="{x + bar / 2:.1f}" y="{height - 10}" text-anchor="middle" font-size="11" '
@@ -454,13 +511,14 @@ def render_timeline(model: SiteModel) -> str:
 
 def render_problems(model: SiteModel) -> str:
     sections = []
-    for facet in ("opportunity", "challenge"):
+    for facet in model.taxonomy.problems:
         nodes = []
         for node in model.taxonomy.facets[facet].nodes:
             keys = [k for k in model.ordered_keys() if node.id in model.labels[k][facet]]
             nodes.append((node, node_page(facet, node.id), paper_list(model, keys, "problems.md")))
         sections.append((model.taxonomy.facets[facet].label, model.taxonomy.facets[facet].survey_section, nodes))
-    return _render("problems.html", "problems.md", "Opportunities and challenges", sections=sections)
+    title = " and ".join(model.taxonomy.facets[f].label for f in model.taxonomy.problems) or "Open problems"
+    return _render("problems.html", "problems.md", title, heading=title, sections=sections)
 
 
 def render_corrections(model: SiteModel) -> str:
@@ -476,28 +534,30 @@ def render_corrections(model: SiteModel) -> str:
 
 def render_taxonomy_index(model: SiteModel) -> str:
     facets = []
-    for facet in FACETS:
+    for facet in model.taxonomy.facet_names:
         nodes = [(n, node_page(facet, n.id), sum(1 for k in model.entries if n.id in model.labels[k][facet]))
                  for n in model.taxonomy.facets[facet].nodes]
         facets.append((model.taxonomy.facets[facet], nodes))
     return _render("taxonomy.html", "taxonomy.md", "Taxonomy", facets=facets)
 
 
-def render_home(model: SiteModel) -> str:
+def render_home(model: SiteModel, text: SiteText) -> str:
     newest = sorted(model.entries, key=lambda k: (model.entries[k].added, k), reverse=True)[:NEWEST]
     sources = Counter(e.source for e in model.entries.values())
-    methods = [(n, node_page("method", n.id), sum(1 for k in model.entries if n.id in model.labels[k]["method"]))
-               for n in model.taxonomy.facets["method"].nodes]
+    lanes = model.taxonomy.lanes
+    methods = [(n, node_page(lanes, n.id), sum(1 for k in model.entries if n.id in model.labels[k][lanes]))
+               for n in model.taxonomy.facets[lanes].nodes]
     edges = sum(len(v) for v in model.cited_by.values())
     years = [e.year for e in model.entries.values()]
-    return _render("home.html", "index.md", SITE_TITLE, papers=len(model.entries), sources=sources, edges=edges,
-                   methods=methods, newest=paper_list(model, newest, "index.md"),
+    return _render("home.html", "index.md", text.title, text=text, papers=len(model.entries), sources=sources,
+                   edges=edges, methods=methods, lanes_label=model.taxonomy.facets[lanes].label,
+                   newest=paper_list(model, newest, "index.md"),
                    first_year=min(years, default=0), last_year=max(years, default=0))
 
 
 def render_graph_page(model: SiteModel) -> str:
-    methods = [(n.id, n.label, METHOD_COLOURS.get(n.id, OTHER_COLOUR)) for n in model.taxonomy.facets["method"].nodes]
-    return _render("graph.html", "graph.md", "Citation graph", methods=methods, other_colour=OTHER_COLOUR,
+    return _render("graph.html", "graph.md", "Citation graph", methods=_lane_legend(model), other_colour=OTHER_COLOUR,
+                   lanes_label=model.taxonomy.facets[model.taxonomy.lanes].label,
                    coverage=reference_coverage(model))
 
 
@@ -514,7 +574,9 @@ def reference_coverage(model: SiteModel) -> dict[str, int]:
 
 
 def render_downloads(model: SiteModel) -> str:
-    return _render("downloads.html", "downloads.md", "Downloads", papers=len(model.entries))
+    facet = model.taxonomy.lanes
+    example = f"{facet}={next(iter(model.taxonomy.node_ids(facet)), 'ID')}"
+    return _render("downloads.html", "downloads.md", "Downloads", papers=len(model.entries), example=example)
 
 
 GRAPH_CELL = (100.0, 400.0)
@@ -530,10 +592,11 @@ def graph_json(model: SiteModel) -> dict[str, Any]:
     works. Each method is a horizontal lane. Inside its (year, lane) cell, a paper's place is a
     cell of a grid shaped to the cell, most cited first, so no two papers share a spot.
     """
-    lanes = [*model.taxonomy.node_ids("method"), ""]
+    facet = model.taxonomy.lanes
+    lanes = [*model.taxonomy.node_ids(facet), ""]
     groups: dict[tuple[int, str], list[str]] = defaultdict(list)
     for key in model.entries:
-        method = next(iter(model.labels[key]["method"]), "")
+        method = next(iter(model.labels[key][facet]), "")
         groups[(model.entries[key].year, method)].append(key)
     years = sorted({year for year, _ in groups})
     column = {year: n for n, year in enumerate(years)}
@@ -547,20 +610,21 @@ def graph_json(model: SiteModel) -> dict[str, Any]:
         for index, key in enumerate(keys):
             row, col = divmod(index, per_row)
             nodes.append({
-                "key": key, "title": model.entries[key].title, "year": year, "method": method,
-                "application": model.labels[key]["application"], "cited_by": len(model.cited_by[key]),
+                "key": key, "title": model.entries[key].title, "year": year, "lane": method,
+                "cited_by": len(model.cited_by[key]),
                 "x": column[year] * width + (col + 0.5) * width / per_row,
                 "y": lane * height + (row + 0.5) * height / rows,
                 "url": page_url(paper_page(key)),
             })
     links = [{"source": key, "target": cited} for key, entry in sorted(model.entries.items())
              for cited in dict.fromkeys(entry.cites) if cited in model.entries and cited != key]
-    labels = {n.id: n.label for n in model.taxonomy.facets["method"].nodes}
+    labels = {n.id: n.label for n in model.taxonomy.facets[facet].nodes}
+    nothing = f"no {model.taxonomy.facets[facet].label.lower()}"
     axes = {"years": [{"year": year, "x": column[year] * width + width / 2} for year in years],
-            "lanes": [{"label": labels.get(lane, "no method"), "y": n * height + height / 2}
+            "lanes": [{"label": labels.get(lane, nothing), "y": n * height + height / 2}
                       for n, lane in enumerate(lanes)]}
     return {"nodes": nodes, "links": links, "lanes": lanes, "axes": axes,
-            "colours": {**METHOD_COLOURS, "": OTHER_COLOUR}}
+            "colours": lane_colours(model)}
 
 
 def table_json(model: SiteModel) -> dict[str, str]:
@@ -568,13 +632,13 @@ def table_json(model: SiteModel) -> dict[str, str]:
     return {key: model.bibtex.get(key, "") for key in sorted(model.entries)}
 
 
-def atom_feed(model: SiteModel, site_url: str | None) -> bytes:
+def atom_feed(model: SiteModel, site_url: str | None, title: str = "Catalogue") -> bytes:
     """The newest additions as an Atom feed (XML built by ElementTree: always well-formed)."""
     ns = "http://www.w3.org/2005/Atom"
     ET.register_namespace("", ns)
     feed = ET.Element(f"{{{ns}}}feed")
     base = (site_url or "").rstrip("/") + "/" if site_url else ""
-    ET.SubElement(feed, f"{{{ns}}}title").text = f"{SITE_TITLE}: recent additions"
+    ET.SubElement(feed, f"{{{ns}}}title").text = f"{title}: recent additions"
     ET.SubElement(feed, f"{{{ns}}}id").text = base + "feed.xml" if base else "urn:symkd-survey:feed"
     newest = sorted(model.entries, key=lambda k: (model.entries[k].added, k), reverse=True)[:FEED_SIZE]
     updated = max((model.entries[k].added for k in newest), default=dt.date(2024, 1, 1))
@@ -631,16 +695,18 @@ def citation_meta(entry: Entry) -> str:
     return "\n".join(f'<meta name="{name}" content="{escape(value)}">' for name, value in tags)
 
 
-def generate_site(repo: Repository, *, site_url: str | None = None,
-                  heads: dict[str, str] | None = None) -> GeneratedSite:
+def generate_site(repo: Repository, *, site_url: str | None = None, heads: dict[str, str] | None = None,
+                  text: SiteText | None = None) -> GeneratedSite:
     """Every generated page and file of the site, keyed by its path in the docs folder.
 
     ``heads``, when given, is filled with the extra ``<head>`` markup of each generated page
     (the ``citation_*`` tags of paper pages), keyed by the same paths, for the hook to insert.
+    ``text`` defaults to what the repository's ``mkdocs.yml`` says (:class:`SiteText`).
     """
     model = build_model(repo)
+    text = text or SiteText.from_repository(repo)
     files: GeneratedSite = {
-        "index.md": render_home(model),
+        "index.md": render_home(model, text),
         "papers.md": render_papers(model),
         "coverage.md": render_coverage(model),
         "timeline.md": render_timeline(model),
@@ -651,7 +717,7 @@ def generate_site(repo: Repository, *, site_url: str | None = None,
         "downloads.md": render_downloads(model),
         "assets/data/graph.json": safe_json(graph_json(model)),
         "assets/data/bibtex.json": safe_json(table_json(model)),
-        "feed.xml": atom_feed(model, site_url),
+        "feed.xml": atom_feed(model, site_url, text.title),
         "downloads/symkd-survey.bib": "".join(model.bibtex[k] + "\n" for k in sorted(model.bibtex)),
         "downloads/symkd-survey-biblatex.bib": "".join(model.biblatex[k] + "\n" for k in sorted(model.biblatex)),
         "downloads/symkd-survey.csl.json": "[\n" + ",\n".join(safe_json(model.csl[k]) for k in sorted(model.csl))
@@ -665,7 +731,7 @@ def generate_site(repo: Repository, *, site_url: str | None = None,
         files[f"papers/{key}.bib"] = model.bibtex.get(key, "")
         files[f"papers/{key}.json"] = safe_json([model.csl[key]] if key in model.csl else [])
         files[f"papers/{key}.ris"] = export_ris([model.catalogue.entries[key]])
-    for facet in FACETS:
+    for facet in model.taxonomy.facet_names:
         for node_id in model.taxonomy.node_ids(facet):
             files[node_page(facet, node_id)] = render_node(model, facet, node_id)
     files.update(_letter_pages(model, model.people, person_page, "Authors", "people"))

@@ -20,7 +20,7 @@ if str(_ROOT) not in sys.path:  # pragma: no cover - depends on how mkdocs was s
 
 from symkd_survey.core.catalogue import Repository  # noqa: E402
 from symkd_survey.core.issues import Issue, SymkdError  # noqa: E402
-from symkd_survey.site.pages import GENERATED_OUT_OF_NAV, generate_site  # noqa: E402
+from symkd_survey.site.pages import GENERATED_OUT_OF_NAV, SiteText, generate_site  # noqa: E402
 
 
 class CatalogueError(PluginError):
@@ -40,7 +40,8 @@ def on_files(files: Files, config: Any) -> Files:
     repo = Repository(Path(config.config_file_path).resolve().parent)
     _HEADS.clear()
     try:
-        generated = generate_site(repo, site_url=config.site_url, heads=_HEADS)
+        generated = generate_site(repo, site_url=config.site_url, heads=_HEADS,
+                                  text=SiteText.from_config(config.site_name, config.extra))
     except SymkdError as exc:
         raise CatalogueError(exc.issues) from None
     for path, content in generated.items():

@@ -38,10 +38,11 @@ from symkd_survey.core.ids import normalize_doi, parse_arxiv_id
 from symkd_survey.core.issues import Issue, SymkdError, error
 from symkd_survey.core.keys import base_key, unique_key
 from symkd_survey.core.model import Entry, Ids, entry_to_yaml
-from symkd_survey.core.taxonomy import FACETS, Taxonomy
+from symkd_survey.core.taxonomy import Taxonomy
 from symkd_survey.core.yamlio import parse_mapping, read_text
-from symkd_survey.sources.arxiv_client import ArxivClient, MissingIdsError, network_issue, short_id
-from symkd_survey.sources.network import NetworkError
+from symkd_survey.sources.arxiv_client import ArxivClient, MissingIdsError, network_issue
+from symkd_survey.sources.arxiv_feed import short_id
+from symkd_survey.sources.network_errors import NetworkError
 
 ID_FORMS_HINT = ("write it as 2110.07178, 2110.07178v2, arXiv:2110.07178, "
                  "https://arxiv.org/abs/2110.07178 or hep-th/9901001")
@@ -202,7 +203,7 @@ def comment_header(versioned_id: str, today: dt.date, taxonomy: Taxonomy) -> str
         "your own words (never the abstract), and set type and venue if the paper is published;",
         "then run 'symkd validate'. 'symkd format' removes this comment. Valid ids:",
     ]
-    for facet in FACETS:
+    for facet in taxonomy.facet_names:
         lines.extend(textwrap.wrap(f"{facet}: {', '.join(taxonomy.node_ids(facet))}", width=94,
                                    initial_indent="  ", subsequent_indent="      ", break_on_hyphens=False))
     return "".join(f"# {line}\n" for line in lines)
@@ -281,6 +282,7 @@ def plan_additions(repo: Repository, requests: Sequence[IdRequest], client: Arxi
         version = parsed[1] if parsed else None
         try:
             entry = entry_from_result(result, arxiv_id, today=day, abstract=abstract)
+            entry = entry.model_copy(update={"taxonomy": {facet: [] for facet in taxonomy.facet_names}})
         except ValidationError as exc:
             fields = ", ".join(sorted({str(e["loc"][0]) for e in exc.errors()}))
             problems.append(error("arxiv", request.origin, request.line,

@@ -3,59 +3,50 @@
 The arXiv API is flaky in well-known ways: it answers 429 and 503 under load, sometimes sends
 an empty or truncated page, answers a well-formed but nonexistent id with an empty 200, and
 answers a malformed id with a 400 carrying an Atom "error" entry. This module turns each of
-these into either a retry (:class:`~symkd_survey.sources.network.RetryableError`, through the shared
-:class:`~symkd_survey.sources.network.RetryPolicy`: backoff with jitter, at least 3 s between requests)
-or one clear, permanent error; and it compares the ids asked for with the ids returned, so that
-a missing paper is an error naming it (:class:`MissingIdsError`) rather than a silent gap.
+these into either a retry (:class:`~symkd_survey.sources.network_errors.RetryableError`, through the
+shared :class:`~symkd_survey.sources.retry_policy.RetryPolicy`: backoff with jitter, at least 3 s
+between requests) or one clear, permanent error; and it compares the ids asked for with the ids
+returned, so that a missing paper is an error naming it (:class:`MissingIdsError`) rather than a
+silent gap.
 
-Everything is done here with the standard library, on purpose:
+Everything is done with the standard library, on purpose:
 
 - The query URL is built here (``id_list``, ``start``, ``max_results``: all an id lookup
   needs), and is also the cache key.
 - Pages are fetched through the project's one HTTP client
-  (:class:`~symkd_survey.sources.network.HttpClient`): no redirect to another host, at most
+  (:class:`~symkd_survey.sources.http_client.HttpClient`): no redirect to another host, at most
   :data:`MAX_PAGE_BYTES` per answer (before and after decompression), and one deadline per
   request (``SYMKD_ARXIV_TIMEOUT``, default 30 s) that a slow or dripping server cannot stretch.
-- Each page is parsed strictly with the standard library's XML parser into our own
-  :class:`ArxivRecord` (well-formed, an Atom ``feed``, opensearch totals consistent with the
-  entries, every entry with an id and dates). The ``arxiv`` package this replaced parsed in
-  lxml's *recover* mode, where a page cut off mid-entry yields a "valid" entry without its
-  categories and an HTML error page an empty, valid feed; and it could only be used for this
-  through private names (``arxiv._feed``, ``Client._format_url``).
+- Each page is parsed strictly by :func:`symkd_survey.sources.arxiv_feed.parse_feed` into our
+  own :class:`~symkd_survey.sources.arxiv_feed.ArxivRecord`; the ``arxiv`` package this replaced
+  could only be used for this through private names (``arxiv._feed``, ``Client._format_url``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import os
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import KW_ONLY, dataclass
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 from symkd_survey import __version__
 from symkd_survey.core.ids import is_safe_url, parse_arxiv_id
 from symkd_survey.core.issues import Issue, SymkdError, error
-from symkd_survey.sources.network import (
-    ENV_DEADLINE,
-    MIB,
+from symkd_survey.sources.answer_cache import DiskCache, default_cache_dir
+from symkd_survey.sources.arxiv_feed import ArxivRecord, ArxivRefused, parse_feed, refusal_text, short_id
+from symkd_survey.sources.http_client import MIB, HttpClient
+from symkd_survey.sources.network_errors import (
     AnswerTooLarge,
-    Deadline,
     DeadlineExceeded,
-    DiskCache,
-    HttpClient,
     NetworkError,
     RedirectRefused,
     RequestTimeout,
     RetryableError,
-    RetryPolicy,
     Unreachable,
-    deadline_from_environment,
-    default_cache_dir,
     plural,
 )
+from symkd_survey.sources.retry_policy import ENV_DEADLINE, Deadline, RetryPolicy, deadline_from_environment
 
 DEFAULT_URL_FORMAT = "https://export.arxiv.org/api/query?{}"
 BATCH_SIZE = 100
@@ -75,10 +66,6 @@ ENV_TIMEOUT = "SYMKD_ARXIV_TIMEOUT"
 ENV_MIN_INTERVAL = "SYMKD_MIN_INTERVAL"
 ENV_RETRY_BASE = "SYMKD_RETRY_BASE"
 
-_ATOM = "{http://www.w3.org/2005/Atom}"
-_ARXIV = "{http://arxiv.org/schemas/atom}"
-_OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
-
 
 class ArxivTimeout(RetryableError):
     """arXiv did not answer in time."""
@@ -86,185 +73,6 @@ class ArxivTimeout(RetryableError):
 
 class ArxivUnreachable(RetryableError):
     """No connection to arXiv at all (offline, refused, name resolution failed)."""
-
-
-class ArxivRefused(NetworkError):
-    """arXiv answered that the query itself is wrong (HTTP 400, e.g. a malformed id): not retried."""
-
-
-# --------------------------------------------------------------------------- the record
-
-
-@dataclass(frozen=True, slots=True)
-class ArxivAuthor:
-    """One author as arXiv lists them: the name in "Given Family" order, and affiliations."""
-
-    name: str
-    affiliations: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class ArxivLink:
-    """A link of an entry: the abstract page (``rel="alternate"``), the PDF (``title="pdf"``), the DOI."""
-
-    href: str
-    rel: str = ""
-    title: str | None = None
-    content_type: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ArxivRecord:
-    """One entry of an arXiv Atom feed, with the attribute names of ``arxiv.Result`` that the
-    rest of the project reads (so that code written for it keeps working unchanged).
-
-    Text is as arXiv sent it, except that the title's white space is collapsed; ``doi`` may
-    hold several DOIs separated by spaces. Dates are timezone-aware, in UTC.
-    """
-
-    entry_id: str
-    _: KW_ONLY
-    title: str
-    published: dt.datetime
-    updated: dt.datetime
-    authors: tuple[ArxivAuthor, ...] = ()
-    summary: str = ""
-    comment: str | None = None
-    journal_ref: str | None = None
-    doi: str | None = None
-    primary_category: str = ""
-    categories: tuple[str, ...] = ()
-    links: tuple[ArxivLink, ...] = ()
-
-    def get_short_id(self) -> str:
-        """The id with its version, as in the abstract URL: ``2107.05580v1``, ``hep-th/9711200v3``.
-
-        >>> ArxivRecord("http://arxiv.org/abs/hep-th/9711200v3", title="", published=_EPOCH,
-        ...             updated=_EPOCH).get_short_id()
-        'hep-th/9711200v3'
-        """
-        return self.entry_id.split("arxiv.org/abs/")[-1]
-
-    @property
-    def pdf_url(self) -> str | None:
-        """The first link titled "pdf", if any."""
-        return next((link.href for link in self.links if link.title == "pdf"), None)
-
-
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-
-
-def short_id(result: ArxivRecord) -> tuple[str, int | None] | None:
-    """(id without version, version) of a record; None when its id is not one.
-
-    >>> short_id(ArxivRecord("http://arxiv.org/abs/hep-th/9711200v3", title="", published=_EPOCH, updated=_EPOCH))
-    ('hep-th/9711200', 3)
-    """
-    return parse_arxiv_id(result.get_short_id())
-
-
-# --------------------------------------------------------------------------- reading a page
-
-
-def parse_feed(content: bytes, asked: int) -> list[ArxivRecord]:
-    """The entries of a complete, well-formed arXiv Atom page for ``asked`` ids.
-
-    Transient faults (empty, truncated, malformed, not a feed, an entry without its id or
-    dates) are :class:`RetryableError`; an arXiv error entry is :class:`ArxivRefused`. A feed
-    that honestly reports zero results passes: that is how arXiv answers a nonexistent id, and
-    the caller names the missing ids. A document type declaration is refused outright: arXiv
-    never sends one, and entity definitions are how XML makes a small answer expand.
-    """
-    if not content.strip():
-        raise RetryableError("arXiv sent an empty answer")
-    try:
-        content.decode("utf-8")
-    except UnicodeDecodeError:
-        raise RetryableError("arXiv sent an answer that is not UTF-8") from None
-    if b"<!DOCTYPE" in content or b"<!ENTITY" in content:
-        raise RetryableError("arXiv sent XML with a document type declaration, which arXiv never does")
-    try:
-        root = ET.fromstring(content)
-    except ET.ParseError as exc:
-        raise RetryableError(f"arXiv sent malformed XML ({exc})") from None
-    if root.tag != f"{_ATOM}feed":
-        raise RetryableError(f"arXiv sent something other than an Atom feed (<{root.tag.rpartition('}')[2]}>)")
-    refusal = _api_error(root)
-    if refusal is not None:
-        raise ArxivRefused(f"arXiv refused the query: {refusal}")
-    entries = root.findall(f"{_ATOM}entry")
-    total_text = (root.findtext(f"{_OPENSEARCH}totalResults") or "").strip()
-    total = int(total_text) if total_text.isdigit() else len(entries)
-    expected = min(total, asked)
-    if not entries and expected:
-        raise RetryableError(f"arXiv sent an empty page (it reported {total} results)")
-    if len(entries) < expected:
-        raise RetryableError(f"arXiv sent {len(entries)} of {expected} results")
-    return [_record(entry) for entry in entries]
-
-
-def check_feed(content: bytes, asked: int) -> None:
-    """Raise unless ``content`` is a complete, well-formed arXiv page (see :func:`parse_feed`)."""
-    parse_feed(content, asked)
-
-
-def _text(element: ET.Element, path: str) -> str | None:
-    found = element.find(path)
-    return found.text if found is not None and found.text is not None else None
-
-
-def _date(entry: ET.Element, name: str, entry_id: str) -> dt.datetime:
-    text = (_text(entry, f"{_ATOM}{name}") or "").strip()
-    try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise RetryableError(f"arXiv sent the entry {entry_id} without a valid <{name}> date") from None
-    return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
-
-
-def _record(entry: ET.Element) -> ArxivRecord:
-    entry_id = (_text(entry, f"{_ATOM}id") or "").strip()
-    if not entry_id:
-        raise RetryableError("arXiv sent an entry without an <id>")
-    authors = tuple(
-        ArxivAuthor(_text(author, f"{_ATOM}name") or "",
-                    tuple(a.text for a in author.iterfind(f"{_ARXIV}affiliation") if a.text is not None))
-        for author in entry.iterfind(f"{_ATOM}author"))
-    links = tuple(ArxivLink(link.get("href", ""), link.get("rel") or "", link.get("title"), link.get("type"))
-                  for link in entry.iterfind(f"{_ATOM}link") if link.get("href") is not None)
-    primary = entry.find(f"{_ARXIV}primary_category")
-    return ArxivRecord(
-        entry_id,
-        title=" ".join((_text(entry, f"{_ATOM}title") or "").split()),
-        published=_date(entry, "published", entry_id),
-        updated=_date(entry, "updated", entry_id),
-        authors=authors,
-        summary=_text(entry, f"{_ATOM}summary") or "",
-        comment=_text(entry, f"{_ARXIV}comment"),
-        journal_ref=_text(entry, f"{_ARXIV}journal_ref"),
-        doi=_text(entry, f"{_ARXIV}doi"),
-        primary_category=(primary.get("term") or "") if primary is not None else "",
-        categories=tuple(term for cat in entry.iterfind(f"{_ATOM}category") if (term := cat.get("term")) is not None),
-        links=links,
-    )
-
-
-def _api_error(root: ET.Element) -> str | None:
-    """The text of arXiv's error entry (``<id>...api/errors#...</id>``), if the feed is one."""
-    for entry in root.iter(f"{_ATOM}entry"):
-        if "/api/errors" in (entry.findtext(f"{_ATOM}id") or ""):
-            text = entry.findtext(f"{_ATOM}summary") or entry.findtext(f"{_ATOM}title") or "error"
-            return " ".join(text.split())
-    return None
-
-
-def _refusal_text(content: bytes) -> str | None:
-    if b"<!DOCTYPE" in content or b"<!ENTITY" in content:
-        return None
-    try:
-        return _api_error(ET.fromstring(content))
-    except ET.ParseError:
-        return None
 
 
 # --------------------------------------------------------------------------- the client
@@ -398,7 +206,7 @@ class ArxivClient:
         if status == 200:
             return response.body, parse_feed(response.body, asked)
         if status == 400:
-            why = _refusal_text(response.body)
+            why = refusal_text(response.body)
             raise ArxivRefused(f"arXiv refused the query (HTTP 400): {why}" if why else
                                f"arXiv refused the query (HTTP 400 {response.phrase})")
         if response.retryable:

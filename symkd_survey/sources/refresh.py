@@ -36,8 +36,9 @@ from symkd_survey.core.issues import Issue, SymkdError, error
 from symkd_survey.core.model import Entry, entry_to_data, entry_to_yaml
 from symkd_survey.core.yamlio import parse_mapping
 from symkd_survey.sources.adding import arxiv_authors, arxiv_doi, collapse, given_family, preprint_note
-from symkd_survey.sources.arxiv_client import ArxivClient, MissingIdsError, network_issue, short_id
-from symkd_survey.sources.network import NetworkError
+from symkd_survey.sources.arxiv_client import ArxivClient, MissingIdsError, network_issue
+from symkd_survey.sources.arxiv_feed import short_id
+from symkd_survey.sources.network_errors import NetworkError
 
 CACHE_NAMESPACE = "arxiv-refresh"
 _ARXIV_DATACITE_PREFIX = "10.48550/arxiv."

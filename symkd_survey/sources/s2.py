@@ -3,12 +3,15 @@
 One ``POST /graph/v1/paper/batch?fields=...`` asks for up to :data:`BATCH_SIZE` papers at a
 time (by ``ARXIV:id``, ``DOI:doi`` or ``ACL:id``) with each reference's title and external
 ids. The API answers a list in the order asked, with ``null`` for a paper it does not know.
-Each reference is then matched to a catalogue entry by arXiv id, DOI, ACL id or normalised
-title and becomes a ``cites`` key; one that is not in the catalogue but has an arXiv id or a
+Each reference is then matched to a catalogue entry by the one identity of a work
+(:class:`symkd_survey.core.identity.SameWorkIndex`: arXiv id, DOI or ACL id; Semantic Scholar
+lists no year or authors for a reference, so a title alone, which is no identity, is not
+matched) and becomes a ``cites`` key; one that is not in the catalogue but has an arXiv id or a
 DOI becomes a ``references`` item; the rest are counted and dropped.
 
-Network rules shared with the other clients (:mod:`symkd_survey.sources.network`, whose
-:class:`~symkd_survey.sources.network.HttpClient` makes every request): backoff with jitter on 429 and
+Network rules shared with the other clients (:class:`~symkd_survey.sources.http_client.HttpClient`
+makes every request, :class:`~symkd_survey.sources.retry_policy.RetryPolicy` paces and retries them,
+:class:`~symkd_survey.sources.answer_cache.DiskCache` keeps the answers): backoff with jitter on 429 and
 5xx answers, on timeouts and on answers cut short, at least 3 s between requests, answers
 cached on disk per paper; no redirect to another host (so the API key never leaves the host it
 was configured for), at most :data:`MAX_ANSWER_BYTES` per answer, and one deadline per request
@@ -33,26 +36,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from symkd_survey.analysis.graph.building import normalize_reference
 from symkd_survey.checking.validate import raise_on_errors, validate
 from symkd_survey.core.catalogue import Catalogue, LoadedEntry, Repository
 from symkd_survey.core.fileio import atomic_write
-from symkd_survey.core.ids import did_you_mean, is_safe_url, normalize_arxiv_id, normalize_doi, normalize_title
+from symkd_survey.core.identity import SameWorkIndex, id_probes, normalize_reference, reference_of
+from symkd_survey.core.ids import is_safe_url, normalize_arxiv_id, normalize_doi, unknown_key
 from symkd_survey.core.issues import Issue, SymkdError, error, warning
 from symkd_survey.core.model import entry_to_yaml
-from symkd_survey.sources.network import (
-    MIB,
-    Deadline,
-    DiskCache,
-    HttpClient,
-    NetworkError,
-    RetryableError,
-    RetryPolicy,
-    Unreachable,
-    deadline_from_environment,
-    default_cache_dir,
-    printable,
-)
+from symkd_survey.sources.answer_cache import DiskCache, default_cache_dir
+from symkd_survey.sources.http_client import MIB, HttpClient
+from symkd_survey.sources.network_errors import NetworkError, RetryableError, Unreachable, printable
+from symkd_survey.sources.retry_policy import Deadline, RetryPolicy, deadline_from_environment
 
 S2_URL_ENV = "SYMKD_S2_URL"
 S2_API_KEY_ENV = "SYMKD_S2_API_KEY"
@@ -68,8 +62,6 @@ MAX_ANSWER_BYTES = 10 * MIB
 DEFAULT_TIMEOUT = 30.0
 """Seconds one request may take as a whole: connecting, waiting, and reading the answer."""
 CACHE_NAMESPACE = "s2"
-MIN_TITLE_WORDS = 3
-"""Titles shorter than this (normalised) are too generic to match a reference by title."""
 
 
 # --------------------------------------------------------------------------- the client
@@ -269,45 +261,14 @@ def s2_id(item: LoadedEntry) -> str | None:
     return None
 
 
-@dataclass(slots=True)
-class CatalogueIndex:
-    """Catalogue keys by arXiv id, DOI, ACL id and normalised title."""
-
-    by_reference: dict[str, str] = field(default_factory=dict)
-    by_acl: dict[str, str] = field(default_factory=dict)
-    by_title: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, catalogue: Catalogue) -> CatalogueIndex:
-        index = cls()
-        for item in catalogue:
-            ids = item.entry.ids
-            for ref in (f"arxiv:{ids.arxiv}" if ids.arxiv else None, f"doi:{ids.doi}" if ids.doi else None):
-                normal = normalize_reference(ref) if ref else None
-                if normal:
-                    index.by_reference.setdefault(normal, item.key)
-            if ids.acl:
-                index.by_acl.setdefault(ids.acl, item.key)
-            title = normalize_title(item.entry.title)
-            if len(title.split()) >= MIN_TITLE_WORDS:
-                index.by_title.setdefault(title, item.key)
-        return index
-
-    def match(self, ref: S2Reference) -> tuple[str | None, str | None]:
-        """(catalogue key, None) for a work in the catalogue; (None, "arxiv:..."/"doi:...")
-        for one outside it; (None, None) when it cannot be identified."""
-        outside = [normalize_reference(f"arxiv:{ref.arxiv}") if ref.arxiv else None,
-                   normalize_reference(f"doi:{ref.doi}") if ref.doi else None]
-        for normal in outside:
-            if normal and normal in self.by_reference:
-                return self.by_reference[normal], None
-        if ref.acl and ref.acl in self.by_acl:
-            return self.by_acl[ref.acl], None
-        if ref.title:
-            key = self.by_title.get(normalize_title(ref.title))
-            if key is not None:
-                return key, None
-        return None, next((normal for normal in outside if normal), None)
+def match_reference(ref: S2Reference, index: SameWorkIndex) -> tuple[str | None, str | None]:
+    """(catalogue key, None) for a work in the catalogue (by arXiv id, DOI or ACL id); (None,
+    "arxiv:..."/"doi:...") for one outside it; (None, None) when it cannot be identified."""
+    probes = id_probes(arxiv=ref.arxiv, doi=ref.doi, acl=ref.acl)
+    found = index.find_ids(probes)
+    if found is not None:
+        return found[1], None
+    return None, next((outside for probe in probes if (outside := reference_of(probe))), None)
 
 
 # --------------------------------------------------------------------------- planning and writing
@@ -353,12 +314,7 @@ def _select(catalogue: Catalogue, keys: Iterable[str]) -> list[LoadedEntry]:
     chosen = list(dict.fromkeys(keys))
     unknown = [key for key in chosen if key not in catalogue.entries]
     if unknown:
-        issues = []
-        for key in unknown:
-            close = did_you_mean(key, catalogue.entries)
-            issues.append(error("unknown-key", "symkd", 0, f"no catalogue entry '{key}'",
-                                f"did you mean '{close}'?" if close else "see the file names in catalogue/"))
-        raise SymkdError(issues)
+        raise SymkdError([unknown_key(key, catalogue.entries) for key in unknown])
     return [catalogue.entries[key] for key in chosen] if chosen else list(catalogue)
 
 
@@ -397,7 +353,7 @@ def plan_cite_fetch(repo: Repository, keys: Sequence[str], client: S2Client) -> 
         papers = client.papers(list(asked))
     except NetworkError as exc:
         raise SymkdError([error("network", "symkd", 0, str(exc), "nothing was changed; try again later")]) from None
-    index = CatalogueIndex.of(catalogue)
+    index = SameWorkIndex.of((item.key, item.entry) for item in catalogue)
     updates: list[CiteUpdate] = []
     for paper_id, item in asked.items():
         paper = papers.get(paper_id)
@@ -409,7 +365,7 @@ def plan_cite_fetch(repo: Repository, keys: Sequence[str], client: S2Client) -> 
     return CiteFetch(updates, issues, client.requests)
 
 
-def _update(repo: Repository, item: LoadedEntry, text: str, paper: S2Paper, index: CatalogueIndex) -> CiteUpdate:
+def _update(repo: Repository, item: LoadedEntry, text: str, paper: S2Paper, index: SameWorkIndex) -> CiteUpdate:
     cites = set(item.entry.cites)
     references = set(item.entry.references)
     known_refs = {normalize_reference(ref) for ref in references}
@@ -417,7 +373,7 @@ def _update(repo: Repository, item: LoadedEntry, text: str, paper: S2Paper, inde
     added_refs: list[str] = []
     unidentified = 0
     for ref in paper.references:
-        key, outside = index.match(ref)
+        key, outside = match_reference(ref, index)
         if key is not None:
             if key != item.key and key not in cites:
                 cites.add(key)

@@ -4,7 +4,6 @@
 (function () {
   "use strict";
 
-  var FACETS = ["method", "application", "area", "opportunity", "challenge"];
 
   function ready(fn) {
     if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); }
@@ -31,6 +30,7 @@
       var q = fold(form.elements.q.value.trim());
       var words = q ? q.split(/\s+/) : [];
       var wanted = {};
+      var FACETS = Array.prototype.map.call(form.querySelectorAll("select[data-facet]"), function (s) { return s.name; });
       FACETS.forEach(function (f) { wanted[f] = form.elements[f].value; });
       var from = parseInt(form.elements.year_from.value, 10);
       var to = parseInt(form.elements.year_to.value, 10);
@@ -39,7 +39,7 @@
       rows.forEach(function (row, i) {
         var ok = words.every(function (w) { return texts[i].indexOf(w) !== -1; });
         FACETS.forEach(function (f) {
-          if (ok && wanted[f]) { ok = (" " + row.dataset[f] + " ").indexOf(" " + wanted[f] + " ") !== -1; }
+          if (ok && wanted[f]) { ok = (" " + row.getAttribute("data-f-" + f) + " ").indexOf(" " + wanted[f] + " ") !== -1; }
         });
         var year = parseInt(row.dataset.year, 10);
         if (ok && !isNaN(from)) { ok = year >= from; }
@@ -157,7 +157,7 @@
         nodes.forEach(function (n) {
           var p = screen(n);
           ctx.beginPath();
-          ctx.fillStyle = data.colours[n.method] || data.colours[""];
+          ctx.fillStyle = data.colours[n.lane] || data.colours[""];
           ctx.arc(p.x, p.y, n.r, 0, 2 * Math.PI);
           ctx.fill();
         });

@@ -7,59 +7,21 @@ citations) in :mod:`symkd_survey.checking.checks`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
 
 from symkd_survey.core.catalogue import Catalogue, LoadedEntry
-from symkd_survey.core.ids import did_you_mean, normalize_arxiv_id, normalize_doi
-from symkd_survey.core.issues import SymkdError, error
-from symkd_survey.core.taxonomy import FACETS, Taxonomy
-
-_ARXIV_DOI_PREFIX = "10.48550/arxiv."
-
+from symkd_survey.core.identity import entry_references, normalize_reference
+from symkd_survey.core.ids import unknown_key
+from symkd_survey.core.issues import SymkdError
+from symkd_survey.core.taxonomy import Taxonomy
 
 # --------------------------------------------------------------------------- building
 
 
-def normalize_reference(text: str) -> str | None:
-    """A reference to a work outside the catalogue in one canonical spelling, or None.
-
-    arXiv ids lose their version; DOIs are lower-cased; arXiv's own DOIs (10.48550/arXiv.ID)
-    become arXiv ids, so that the same preprint is one work whichever way it is cited.
-
-    >>> normalize_reference("arxiv:2110.07178v2"), normalize_reference("doi:10.48550/arXiv.2110.07178")
-    ('arxiv:2110.07178', 'arxiv:2110.07178')
-    >>> normalize_reference("doi:10.18653/V1/2022.NAACL-MAIN.341"), normalize_reference("isbn:123")
-    ('doi:10.18653/v1/2022.naacl-main.341', None)
-    """
-    kind, _, value = text.strip().partition(":")
-    if kind.lower() == "arxiv":
-        arxiv = normalize_arxiv_id(value)
-        return f"arxiv:{arxiv}" if arxiv else None
-    if kind.lower() == "doi":
-        doi = normalize_doi(value)
-        if doi is None:
-            return None
-        if doi.startswith(_ARXIV_DOI_PREFIX):
-            arxiv = normalize_arxiv_id(doi[len(_ARXIV_DOI_PREFIX):])
-            if arxiv:
-                return f"arxiv:{arxiv}"
-        return f"doi:{doi}"
-    return None
-
-
-def _identities(item: LoadedEntry) -> list[str]:
-    """The references by which other entries could name this one (``arxiv:ID``, ``doi:DOI``)."""
-    found = []
-    if item.entry.ids.arxiv:
-        found.append(normalize_reference(f"arxiv:{item.entry.ids.arxiv}"))
-    if item.entry.ids.doi:
-        found.append(normalize_reference(f"doi:{item.entry.ids.doi}"))
-    return [ref for ref in found if ref is not None]
-
-
-def _node_attributes(item: LoadedEntry, taxonomy: Taxonomy | None) -> dict[str, Any]:
+def _node_attributes(item: LoadedEntry, taxonomy: Taxonomy | None, facets: Iterable[str]) -> dict[str, Any]:
     entry = item.entry
     attributes: dict[str, Any] = {
         "title": entry.title,
@@ -67,11 +29,11 @@ def _node_attributes(item: LoadedEntry, taxonomy: Taxonomy | None) -> dict[str, 
         "first_author": entry.authors[0],
         "source": entry.source,
     }
-    for facet in FACETS:
-        labels: list[str] = getattr(entry.taxonomy, facet)
+    for facet in facets:
+        labels = entry.labels(facet)
         values = taxonomy.canonical(facet, labels) if taxonomy is not None else list(dict.fromkeys(labels))
         attributes[facet] = tuple(values)
-    attributes["identities"] = tuple(_identities(item))
+    attributes["identities"] = tuple(entry_references(entry))
     references = (normalize_reference(ref) for ref in entry.references)
     attributes["references"] = tuple(dict.fromkeys(ref for ref in references if ref is not None))
     return attributes
@@ -83,18 +45,23 @@ def build_graph(catalogue: Catalogue, taxonomy: Taxonomy | None = None) -> nx.Di
     Node attributes: ``title``, ``year``, ``first_author`` (as written, "Family, Given"),
     ``source``, one tuple of taxonomy ids per facet (resolved to canonical ids when a taxonomy
     is given: an alias counts as its node, unknown labels are dropped), ``identities`` (the
-    entry's own ``arxiv:``/``doi:`` references) and ``references`` (its works outside the
-    catalogue, normalised). Self-citations and citations of unknown keys are left out.
+    entry's own ``arxiv:``/``doi:`` references, :func:`symkd_survey.core.identity.entry_references`)
+    and ``references`` (its works outside the catalogue, normalised by
+    :func:`symkd_survey.core.identity.normalize_reference`). Self-citations and citations of
+    unknown keys are left out. The graph attribute ``facets`` names the facets, in the
+    taxonomy's order (without a taxonomy, in the order the entries first use them).
     """
     graph = nx.DiGraph()
+    facets = taxonomy.facet_names if taxonomy is not None else tuple(
+        dict.fromkeys(facet for item in catalogue for facet in item.entry.taxonomy))
+    graph.graph["facets"] = facets
     for item in catalogue:
-        graph.add_node(item.key, **_node_attributes(item, taxonomy))
+        graph.add_node(item.key, **_node_attributes(item, taxonomy, facets))
     for item in catalogue:
         for cited in item.entry.cites:
             if cited != item.key and cited in graph:  # add_edge would invent a node for an unknown key
                 graph.add_edge(item.key, cited)
     return graph
-
 
 
 # --------------------------------------------------------------------------- lookups
@@ -104,6 +71,4 @@ def require_key(graph: nx.DiGraph, key: str) -> str:
     """``key`` when it is a node; otherwise a :class:`SymkdError` with the closest key."""
     if key in graph:
         return key
-    close = did_you_mean(key, graph.nodes)
-    raise SymkdError([error("unknown-key", "symkd", 0, f"no catalogue entry '{key}'",
-                            f"did you mean '{close}'?" if close else "see the file names in catalogue/")])
+    raise SymkdError([unknown_key(key, graph.nodes)])

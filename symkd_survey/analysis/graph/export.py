@@ -9,7 +9,6 @@ from typing import Any
 import networkx as nx
 
 from symkd_survey.analysis.graph import EXPORT_FORMATS
-from symkd_survey.core.taxonomy import FACETS
 
 LIST_SEPARATOR = ";"
 """How list attributes (taxonomy values) are joined in GraphML and GEXF, whose attributes are scalars."""
@@ -25,7 +24,7 @@ def _scalar_attributes(graph: nx.DiGraph, key: str) -> dict[str, Any]:
     attributes: dict[str, Any] = {"label": f"{family} {data['year']}", "title": data["title"],
                                   "year": data["year"], "first_author": data["first_author"],
                                   "source": data["source"]}
-    for facet in FACETS:
+    for facet in graph.graph.get("facets", ()):
         attributes[facet] = LIST_SEPARATOR.join(data[facet])
     attributes["cited_by"] = graph.in_degree(key)
     return attributes
@@ -40,14 +39,15 @@ def _scalar_graph(graph: nx.DiGraph) -> nx.DiGraph:
 
 
 def node_link_data(graph: nx.DiGraph) -> dict[str, Any]:
-    """The graph as node-link JSON: ``nodes`` (id, title, year, method, application, in_degree)
-    and ``links`` (source cites target). Nodes are named ``id``, as networkx's and d3's readers
-    expect by default: ``networkx.node_link_graph(data, edges="links")`` reads it back."""
-    nodes = [{"id": key, "title": data["title"], "year": data["year"], "method": list(data["method"]),
-              "application": list(data["application"]), "in_degree": graph.in_degree(key)}
+    """The graph as node-link JSON: ``nodes`` (id, title, year, a list of ids per taxonomy facet,
+    in_degree) and ``links`` (source cites target). Nodes are named ``id``, as networkx's and d3's
+    readers expect by default: ``networkx.node_link_graph(data, edges="links")`` reads it back."""
+    facets = graph.graph.get("facets", ())
+    nodes = [{"id": key, "title": data["title"], "year": data["year"],
+              **{facet: list(data[facet]) for facet in facets}, "in_degree": graph.in_degree(key)}
              for key, data in graph.nodes(data=True)]
     links = [{"source": citing, "target": cited} for citing, cited in graph.edges]
-    return {"directed": True, "multigraph": False, "graph": {}, "nodes": nodes, "links": links}
+    return {"directed": True, "multigraph": False, "graph": {"facets": list(facets)}, "nodes": nodes, "links": links}
 
 
 def export_graph(graph: nx.DiGraph, fmt: str) -> str:

@@ -67,10 +67,17 @@ def vars_of(record: Any) -> dict[str, Any]:
     return {name: getattr(record, name) for name in record.__dataclass_fields__}
 
 
+def _flow_facets(graph: nx.DiGraph, taxonomy: Taxonomy | None) -> tuple[str, ...]:
+    """The facets of the flow matrices: the taxonomy's coverage-matrix pair, else the first two."""
+    if taxonomy is not None and taxonomy.matrix is not None:
+        return taxonomy.matrix
+    return tuple(graph.graph.get("facets", ()))[:2]
+
+
 def graph_report(graph: nx.DiGraph, taxonomy: Taxonomy | None = None, *, top: int = 10,
                  similar: int = 5, min_cited_by: int = 3) -> GraphReport:
     """The analyses the report shows: the ``top`` most cited and highest-PageRank papers, the
-    foundational works, the method and application flow matrices, components, cycles, and
+    foundational works, the flow matrices of the coverage-matrix facets, components, cycles, and
     the ``similar`` most co-cited and most coupled papers for each paper (left out when
     ``similar`` is 0: on large graphs with much-cited works they cost the most)."""
     return GraphReport(
@@ -79,7 +86,7 @@ def graph_report(graph: nx.DiGraph, taxonomy: Taxonomy | None = None, *, top: in
         most_cited=[w for w in citations_received(graph)[:top] if w.cited_by > 0],
         pagerank=pagerank(graph)[:top],
         foundational=foundational_works(graph, min_cited_by=min_cited_by)[:top],
-        flows={facet: flow_matrix(graph, facet, taxonomy) for facet in ("method", "application")},
+        flows={facet: flow_matrix(graph, facet, taxonomy) for facet in _flow_facets(graph, taxonomy)},
         components=components(graph),
         cycles=find_cycles(graph.adj),
         cocitation=cocitation(graph, top=similar) if similar else {},
