@@ -103,7 +103,7 @@ def bibtex_floor(repo: Repository) -> Callable[[], object]:
 
 def bare_mkdocs_site(repo: Repository, folder: Path) -> Path:
     """The same Markdown pages written out, with a plain mkdocs.yml (same theme, no hook)."""
-    from symkd_survey.site.pages import generate_site, write_generated
+    from symkd_survey.site.generate import generate_site, write_generated
 
     docs = folder / "docs"
     shutil.copytree(repo.root / "site" / "docs", docs)

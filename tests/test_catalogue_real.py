@@ -7,6 +7,7 @@ import json
 from symkd_survey.checking.validate import validate
 from symkd_survey.core.catalogue import Repository, load_catalogue
 from symkd_survey.core.model import entry_to_yaml
+from symkd_survey.extensions.skd_survey import survey_of
 
 from .conftest import SOURCES
 
@@ -29,11 +30,11 @@ def test_the_twenty_classified_works_carry_the_survey_tables_verbatim(real_repo:
     works = json.loads((SOURCES / "acharya2024_skd_classified_works.json").read_text())["works"]
     assert len(works) == 20
     catalogue = load_catalogue(real_repo)
-    by_ref = {item.entry.survey.ref: item for item in catalogue if item.entry.survey}
+    by_ref = {placement.ref: item for item in catalogue if (placement := survey_of(item.entry)) is not None}
     taxonomy = real_repo.load_taxonomy()
     for work in works:
         item = by_ref[work["ref_no"]]
-        survey = item.entry.survey
+        survey = survey_of(item.entry)
         assert survey is not None and survey.table3 is not None and survey.table4 is not None
         assert (survey.table3.method, survey.table3.application) == (work["method"], work["application"])
         assert (survey.table4.teacher, survey.table4.student, survey.table4.dataset, survey.table4.size) == (

@@ -21,6 +21,7 @@ from bibtexparser.model import Entry, Field
 
 from symkd_survey.core.catalogue import Catalogue, Repository, load_catalogue
 from symkd_survey.core.ids import normalize_arxiv_id
+from symkd_survey.extensions.skd_survey import survey_of
 
 from .conftest import SOURCES
 
@@ -117,7 +118,7 @@ def test_every_csv_row_is_the_entry_s_survey_placement(rows: list[dict[str, str]
         merged[key] = merged.get(key, []) + [s for s in sections if s not in merged.get(key, [])]
     for row in rows:
         key = ALIASES.get(row["key"], row["key"])
-        survey = catalogue.entries[key].entry.survey
+        survey = survey_of(catalogue.entries[key].entry)
         assert survey is not None, key
         if row["key"] in ALIASES:  # the second citation: an erratum naming its number
             assert any(e.field == "duplicate" and f"[{row['ref_no']}]" in e.survey for e in survey.errata)
@@ -141,7 +142,8 @@ def test_sections_imply_taxonomy_labels(rows: list[dict[str, str]], catalogue: C
                 facet, node = IMPLIED[number]
                 implied.setdefault(facet, []).append(node)
         for facet, nodes in implied.items():
-            if entry.survey is not None and entry.survey.table3 is not None and facet != "area":
+            placement = survey_of(entry)
+            if placement is not None and placement.table3 is not None and facet != "area":
                 continue  # the classified works keep their curated labels
             assert set(nodes) <= set(entry.labels(facet)), (key, facet)
             seen_area += facet == "area"
@@ -168,14 +170,14 @@ def test_every_erratum_of_the_errata_file_is_recorded(rows: list[dict[str, str]]
     assert len(cited) == 39
     by_ref = {int(r["ref_no"]): ALIASES.get(r["key"], r["key"]) for r in rows}
     for ref in sorted(cited):
-        survey = catalogue.entries[by_ref[ref]].entry.survey
+        survey = survey_of(catalogue.entries[by_ref[ref]].entry)
         assert survey is not None and survey.errata, (ref, by_ref[ref])
-    total = sum(len(item.entry.survey.errata) for item in catalogue if item.entry.survey)
+    total = sum(len(placement.errata) for item in catalogue if (placement := survey_of(item.entry)) is not None)
     assert total == 47
-    lion = catalogue.entries["jiang2023lion"].entry.survey
+    lion = survey_of(catalogue.entries["jiang2023lion"].entry)
     assert lion is not None
     assert [(e.field, e.survey) for e in lion.errata] == [
         ("title", "Lion: Adversarial distillation of closed-source large language model")]
-    bloom = catalogue.entries["bigscience2022bloom"].entry.survey
+    bloom = survey_of(catalogue.entries["bigscience2022bloom"].entry)
     assert bloom is not None and bloom.ref == 112 and bloom.sections == ["Table I", "III.B.1"]
     assert [e.field for e in bloom.errata] == ["duplicate", "authors"]

@@ -18,8 +18,8 @@ import yaml
 
 from symkd_survey.core.catalogue import Repository
 from symkd_survey.core.issues import SymkdError
+from symkd_survey.review import form_layout, issue_form, issue_template
 from symkd_survey.review import from_issue as fi
-from symkd_survey.review import issue_form
 
 from .arxiv_support import FakeArxiv, Reply
 from .conftest import DATA, REPO_ROOT, seeded_repository
@@ -104,8 +104,19 @@ added: "{added}"
 def test_checkbox_lists_and_no_response(mini_repo: Repository) -> None:
     text = (FORMS / "good" / "checkboxes.md").read_text()
     request = issue_form.parse_issue_body(text, "issue.md", mini_repo.load_taxonomy())
-    assert request == issue_form.PaperRequest("issue.md", "2306.14050", None, ("direct",),
-                                      ("commonsense", "task-specific-models"), (), request.summary, None, 3)
+    assert request == issue_form.PaperRequest("issue.md", "2306.14050", None, {
+        "method": ("direct",), "application": ("commonsense", "task-specific-models"), "area": ()},
+        request.summary, None, 3)
+
+
+def test_a_body_from_the_form_before_it_was_generated(mini_repo: Repository) -> None:
+    """Plural headings (``### Methods``) and bare ids, as the hand-written form gave them."""
+    taxonomy = mini_repo.load_taxonomy()
+    old = issue_form.parse_issue_body((FORMS / "good" / "old-form.md").read_text(), "i.md", taxonomy)
+    new = issue_form.parse_issue_body((FORMS / "good" / "dropdowns.md").read_text(), "i.md", taxonomy)
+    assert old == new
+    assert old.labels == {"method": ("direct",), "application": ("commonsense", "task-specific-models"),
+                          "area": ("reasoning",)}
 
 
 def test_windows_line_ends_and_odd_spaces_are_normalised(mini_repo: Repository, tmp_path: Path) -> None:
@@ -115,7 +126,7 @@ def test_windows_line_ends_and_odd_spaces_are_normalised(mini_repo: Repository, 
     body = issue_form.read_issue_body(file, "crlf.md")
     request = issue_form.parse_issue_body(body, "crlf.md", mini_repo.load_taxonomy())
     assert request.summary.startswith("Fine-tunes small OPT models on many")
-    assert request.methods == ("direct",) and request.code == "https://github.com/example/cot-distillation"
+    assert request.labels["method"] == ("direct",) and request.code == "https://github.com/example/cot-distillation"
     assert issue_form.parse_issue_body(text, "crlf.md", mini_repo.load_taxonomy()) == request
 
 
@@ -264,7 +275,8 @@ def test_there_are_hostile_bodies_of_every_kind() -> None:
 
 
 def test_every_field_is_checked_at_once(mini_repo: Repository) -> None:
-    text = _well_formed(**{"\ndirect\n": "\ndirct\n", "https://github.com/example/cot-distillation": "javascript:x()",
+    text = _well_formed(**{"\nDirect distillation (direct)\n": "\ndirct\n",
+                           "https://github.com/example/cot-distillation": "javascript:x()",
                            "so that they explain": "<i>so</i> that they explain"})
     with pytest.raises(SymkdError) as caught:
         issue_form.parse_issue_body(text, "i.md", mini_repo.load_taxonomy())
@@ -287,7 +299,7 @@ def test_a_body_that_is_not_utf8(mini_repo: Repository, run_cli: Run, tmp_path: 
 
 
 def test_too_many_taxonomy_values(mini_repo: Repository) -> None:
-    text = _well_formed(**{"\ndirect\n": "\n" + ", ".join(["direct"] * 25) + "\n"})
+    text = _well_formed(**{"\nDirect distillation (direct)\n": "\n" + ", ".join(["direct"] * 25) + "\n"})
     with pytest.raises(SymkdError) as caught:
         issue_form.parse_issue_body(text, "i.md", mini_repo.load_taxonomy())
     assert [i.format() for i in caught.value.issues] == [
@@ -302,21 +314,142 @@ def test_a_folder_as_body_file(mini_repo: Repository, run_cli: Run, tmp_path: Pa
 # --------------------------------------------------------------------------- the form itself
 
 
-def test_the_issue_form_matches_the_parser_and_the_taxonomy(real_repo: Repository) -> None:
-    form = yaml.safe_load((REPO_ROOT / ".github" / "ISSUE_TEMPLATE" / "add-paper.yml").read_text())
-    fields = [item for item in form["body"] if item["type"] != "markdown"]
-    assert tuple(item["attributes"]["label"] for item in fields) == issue_form.SECTIONS
-    required = {item["attributes"]["label"] for item in fields
-                if item.get("validations", {}).get("required")
-                or any(o.get("required") for o in item["attributes"].get("options", []) if isinstance(o, dict))}
-    assert required == issue_form.REQUIRED
+def test_the_committed_form_is_the_generated_one(real_repo: Repository, run_cli: Run) -> None:
+    committed = (REPO_ROOT / ".github" / "ISSUE_TEMPLATE" / "add-paper.yml").read_text(encoding="utf-8")
+    assert committed == issue_template.issue_form_yaml(real_repo.load_taxonomy()), "run 'symkd issue-form'"
+    status, out, err = run_cli("--root", REPO_ROOT, "issue-form", "--check")
+    assert (status, out, err) == (0, "", ".github/ISSUE_TEMPLATE/add-paper.yml is current\n")
+
+
+def test_the_form_offers_the_facets_contributors_choose(real_repo: Repository) -> None:
+    """Every facet the papers table filters by except the open-problem facets, and every facet
+    the form requires: the declared required ones and the coverage matrix's axes."""
     taxonomy = real_repo.load_taxonomy()
-    for item in fields:
-        facet = issue_form.FACET_OF_SECTION.get(item["attributes"]["label"])
-        if facet is not None:
-            assert item["type"] == "dropdown" and item["attributes"]["multiple"] is True
-            assert item["attributes"]["options"] == taxonomy.node_ids(facet), facet
+    assert form_layout.form_facets(taxonomy) == ("method", "application", "area")
+    layout = form_layout.form_layout(taxonomy)
+    assert layout.sections == ("arXiv id or DOI", "Method", "Application", "Related-work area", "One-line summary",
+                               "Code link", "Confirmation")
+    assert layout.required == {"arXiv id or DOI", "Method", "Application", "One-line summary", "Confirmation"}
+    form = yaml.safe_load(issue_template.issue_form_yaml(taxonomy))
+    fields = [item for item in form["body"] if item["type"] != "markdown"]
+    assert [item["id"] for item in fields] == ["identifier", "method", "application", "area", "summary", "code",
+                                               "confirmation"]
+    assert tuple(item["attributes"]["label"] for item in fields) == layout.sections
+    for item in fields[1:4]:
+        facet = taxonomy.facets[item["id"]]
+        assert item["type"] == "dropdown" and item["attributes"]["multiple"] is True
+        assert item["attributes"]["options"] == [f"{n.label} ({n.id})" for n in facet.nodes]
     assert form["labels"] == ["add-paper"]
+
+
+def test_issue_form_check_and_write(mini_repo: Repository, run_cli: Run) -> None:
+    form = mini_repo.root / ".github" / "ISSUE_TEMPLATE" / "add-paper.yml"
+    status, _, err = run_cli("--root", mini_repo.root, "issue-form", "--check")
+    assert (status, err) == (1, ".github/ISSUE_TEMPLATE/add-paper.yml:0: [issue-form] the issue form is missing "
+                                "(run 'symkd issue-form')\n")
+    status, out, err = run_cli("--root", mini_repo.root, "issue-form")
+    assert (status, out, err) == (0, "wrote .github/ISSUE_TEMPLATE/add-paper.yml\n", "")
+    assert form.read_text() == (REPO_ROOT / ".github" / "ISSUE_TEMPLATE" / "add-paper.yml").read_text()
+    taxonomy = mini_repo.taxonomy_file
+    taxonomy.write_text(taxonomy.read_text().replace('label: "Method"', 'label: "Distillation method"'))
+    status, _, err = run_cli("--root", mini_repo.root, "issue-form", "--check")
+    assert (status, err) == (1, ".github/ISSUE_TEMPLATE/add-paper.yml:0: [issue-form] the issue form differs from "
+                                "the one taxonomy.yaml gives (run 'symkd issue-form')\n")
+    out_file = mini_repo.root / "elsewhere.yml"
+    status, out, _ = run_cli("--root", mini_repo.root, "issue-form", "--out", out_file)
+    assert (status, out) == (0, "wrote elsewhere.yml\n")
+    assert "label: \"Distillation method\"" in out_file.read_text()
+    status, _, _ = run_cli("--root", mini_repo.root, "issue-form", "--out", out_file, "--check")
+    assert status == 0
+
+
+def test_a_facet_that_clashes_with_a_fixed_field(mini_repo: Repository, run_cli: Run) -> None:
+    taxonomy = mini_repo.taxonomy_file
+    taxonomy.write_text(taxonomy.read_text().replace('label: "Related-work area"', 'label: "Code link"'))
+    status, _, err = run_cli("--root", mini_repo.root, "issue-form")
+    assert (status, err) == (1, "taxonomy.yaml:0: [issue-form] facet 'area' (label 'Code link') clashes with the "
+                                "form's field 'Code link' (give the facet another label or name)\n")
+
+
+# --------------------------------------------------------------------------- another survey's taxonomy
+
+OTHER_TAXONOMY = """\
+schema_version: 1
+facets:
+  task:
+    label: "Task"
+    description: "What the model is trained to do."
+    nodes:
+      - {id: "parsing", label: "Parsing, tagging and chunking", description: "Structure from text."}
+      - {id: "generation", label: "Text generation", aliases: ["NLG"], description: "Text from structure."}
+  architecture:
+    label: "Architecture"
+    description: "The kind of network."
+    nodes:
+      - {id: "transformer", label: "Transformer", description: "Attention throughout."}
+      - {id: "recurrent", label: "Recurrent network", aliases: ["RNN"], description: "A state carried along."}
+"""
+
+
+def _filled_in(form_text: str, answers: dict[str, str]) -> str:
+    """A body as GitHub renders the form ``form_text`` filled in with ``answers`` (by field id)."""
+    form = yaml.safe_load(form_text)
+    parts = []
+    for item in form["body"]:
+        if item["type"] != "markdown":
+            parts.append(f"### {item['attributes']['label']}\n\n{answers.get(item['id'], '_No response_')}")
+    return "\n\n".join(parts) + "\n"
+
+
+def test_another_taxonomy_gives_another_form(tmp_path: Path) -> None:
+    repo = seeded_repository(tmp_path, ())
+    repo.taxonomy_file.write_text(OTHER_TAXONOMY)
+    taxonomy = repo.load_taxonomy()
+    text = issue_template.issue_form_yaml(taxonomy)
+    form = yaml.safe_load(text)
+    fields = {item["id"]: item for item in form["body"] if item["type"] != "markdown"}
+    assert list(fields) == ["identifier", "task", "architecture", "summary", "code", "confirmation"]
+    assert fields["task"]["attributes"]["label"] == "Task"
+    assert fields["task"]["attributes"]["options"] == ["Parsing, tagging and chunking (parsing)",
+                                                       "Text generation (generation)"]
+    assert fields["architecture"]["validations"]["required"] is True  # an axis of the coverage matrix
+
+    body = _filled_in(text, {
+        "identifier": "2306.14050",
+        "task": "Parsing, tagging and chunking (parsing), Text generation (generation)",
+        "architecture": "Recurrent network (recurrent)",
+        "summary": "Trains a small recurrent tagger and generator on parses a large model wrote.",
+        "confirmation": "- [X] The summary is my own words, not copied from the abstract.",
+    })
+    facts = fi.Metadata("Parsing Distilled", ("Doe, Jane",), 2023)
+    plan = fi.from_issue(repo, body, "i.md", fi.fixed_metadata(facts), today=dt.date(2026, 11, 30))
+    assert plan.request.labels == {"task": ("parsing", "generation"), "architecture": ("recurrent",)}
+    assert plan.entry.taxonomy == {"task": ["parsing", "generation"], "architecture": ["recurrent"]}
+    assert "taxonomy:\n  task: [parsing, generation]\n  architecture: [recurrent]\n" in plan.text
+    assert plan.warnings == []
+
+
+def test_another_taxonomy_refuses_what_is_not_in_it(tmp_path: Path) -> None:
+    repo = seeded_repository(tmp_path, ())
+    repo.taxonomy_file.write_text(OTHER_TAXONOMY)
+    taxonomy = repo.load_taxonomy()
+    body = _filled_in(issue_template.issue_form_yaml(taxonomy), {
+        "identifier": "2306.14050", "task": "transformer, parsin", "architecture": "",
+        "summary": "A summary of my own.", "confirmation": "- [X] ok"})
+    with pytest.raises(SymkdError) as caught:
+        issue_form.parse_issue_body(body, "i.md", taxonomy)
+    assert [i.format() for i in caught.value.issues] == [
+        "i.md:7: [taxonomy] unknown task 'parsin' (did you mean 'parsing'?)",
+        "i.md:7: [taxonomy] unknown task 'transformer' ('transformer' is a value of architecture; task is one of "
+        "parsing, generation)",
+        "i.md:9: [taxonomy] choose at least one architecture (valid: transformer, recurrent)",
+    ]
+    with pytest.raises(SymkdError) as caught:
+        issue_form.parse_issue_body(body.replace("### Task", "### Method"), "i.md", taxonomy)
+    assert [i.format() for i in caught.value.issues] == [
+        "i.md:5: [issue-form] unknown section '### Method' (submit the 'Add a paper' issue form; its sections are "
+        "'### arXiv id or DOI', '### Task', '### Architecture', '### One-line summary', '### Code link', "
+        "'### Confirmation')"]
 
 
 def test_the_body_from_standard_input(mini_repo: Repository, run_cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:

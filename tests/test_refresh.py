@@ -176,7 +176,7 @@ def _result(**fields: Any) -> ArxivRecord:
 
 
 def _shipped(key: str) -> Entry:
-    loaded, issues = load_entry(REPO_ROOT / "catalogue" / f"{key}.yaml", key)
+    loaded, issues = load_entry(REPO_ROOT / "catalogue" / f"{key}.yaml", key, Repository(REPO_ROOT).entry_model())
     assert loaded is not None and not issues
     return loaded.entry
 

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from symkd_survey.core.model import Entry
+from symkd_survey.core.catalogue import Repository
 from symkd_survey.core.schema import (
     DOCS_FILE,
     DOCS_MARKER,
@@ -31,7 +31,8 @@ from .conftest import REPO_ROOT
 Run = Callable[..., tuple[int, str, str]]
 
 ENTRY_FILES = sorted((REPO_ROOT / "catalogue").glob("*.yaml"))
-VALIDATOR = jsonschema.Draft202012Validator(entry_schema())
+MODEL = Repository(REPO_ROOT).entry_model()  # the core fields and this catalogue's extension (skd-survey)
+VALIDATOR = jsonschema.Draft202012Validator(entry_schema(MODEL))
 
 
 def _load(file: Path) -> Any:
@@ -44,14 +45,14 @@ def _minimal() -> dict[str, Any]:
 
 
 def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
-    schema = entry_schema()
+    schema = entry_schema(MODEL)
     jsonschema.Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["additionalProperties"] is False
 
 
 def test_every_field_has_a_description() -> None:
-    schema = entry_schema()
+    schema = entry_schema(MODEL)
     blocks = {"Entry": schema, **schema["$defs"]}
     missing = [f"{block}.{name}" for block, node in blocks.items()
                for name, prop in node.get("properties", {}).items() if not prop.get("description")]
@@ -70,7 +71,7 @@ def test_the_catalogue_is_not_empty() -> None:
 
 def test_the_minimal_entry_is_accepted_by_schema_and_model() -> None:
     VALIDATOR.validate(_minimal())
-    Entry.model_validate(_minimal())
+    MODEL.model_validate(_minimal())
 
 
 def _broken(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
@@ -108,7 +109,7 @@ def test_the_schema_rejects_what_the_model_rejects(name: str) -> None:
     errors = _messages(VALIDATOR.iter_errors(data))
     assert any(message in e for e in errors), errors
     with pytest.raises(ValidationError):
-        Entry.model_validate(data)
+        MODEL.model_validate(data)
 
 
 def test_taxonomy_takes_any_facet() -> None:
@@ -117,17 +118,17 @@ def test_taxonomy_takes_any_facet() -> None:
 
 def test_the_committed_schema_is_current() -> None:
     have = (REPO_ROOT / SCHEMA_FILE).read_text(encoding="utf-8")
-    assert have == schema_text(), f"{SCHEMA_FILE} differs from the model: {REGENERATE}"
+    assert have == schema_text(MODEL), f"{SCHEMA_FILE} differs from the model: {REGENERATE}"
 
 
 def test_the_committed_docs_are_current() -> None:
     have = (REPO_ROOT / DOCS_FILE).read_text(encoding="utf-8")
-    assert have == docs_text(have), f"{DOCS_FILE} differs from the model: {REGENERATE}"
+    assert have == docs_text(have, DOCS_FILE, MODEL), f"{DOCS_FILE} differs from the model: {REGENERATE}"
 
 
 def test_the_docs_have_a_section_and_a_row_per_block_and_field() -> None:
     docs = (REPO_ROOT / DOCS_FILE).read_text(encoding="utf-8")
-    schema = entry_schema()
+    schema = entry_schema(MODEL)
     for name in ("Entry", *schema["$defs"]):
         assert f"\n## {name}\n" in docs
     for name in schema["properties"]:
@@ -161,13 +162,13 @@ def test_symkd_schema_writes_valid_json(run_cli: Run, tmp_path: Path) -> None:
     status, stdout, _ = run_cli("schema", "--out", out)
     assert status == 0 and stdout == f"wrote {out}\n"
     written = json.loads(out.read_text(encoding="utf-8"))
-    assert written == entry_schema()
+    assert written == entry_schema(MODEL)
     jsonschema.Draft202012Validator.check_schema(written)
 
 
 def test_symkd_schema_prints_the_schema(run_cli: Run) -> None:
     status, stdout, _ = run_cli("schema")
-    assert status == 0 and json.loads(stdout) == entry_schema()
+    assert status == 0 and json.loads(stdout) == entry_schema(MODEL)
 
 
 def test_symkd_schema_docs_check_reports_stale_files(run_cli: Run, tmp_path: Path) -> None:

@@ -12,9 +12,10 @@ import pytest
 
 from symkd_survey.core.catalogue import Repository, load_catalogue
 from symkd_survey.core.issues import SymkdError
-from symkd_survey.core.model import Entry, entry_to_yaml
+from symkd_survey.core.model import entry_to_yaml
 from symkd_survey.site.build import build_site
-from symkd_survey.site.pages import generate_site, node_page, paper_page
+from symkd_survey.site.generate import generate_site
+from symkd_survey.site.paths import node_page, paper_page
 
 from .conftest import REPO_ROOT
 
@@ -25,7 +26,8 @@ def _add(repo: Repository, key: str, **fields: object) -> None:
     data: dict[str, object] = {"title": "T", "authors": ["Doe, Jane"], "year": 2025, "type": "misc",
                                "source": "curated", "added": "2026-11-28"}
     data.update(fields)
-    (repo.catalogue_dir / f"{key}.yaml").write_text(entry_to_yaml(Entry.model_validate(data)), encoding="utf-8")
+    entry = repo.entry_model().model_validate(data)  # the catalogue's model: its extension's blocks included
+    (repo.catalogue_dir / f"{key}.yaml").write_text(entry_to_yaml(entry), encoding="utf-8")
 
 
 def test_every_paper_and_taxonomy_value_has_a_page(real_repo: Repository) -> None:

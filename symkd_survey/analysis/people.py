@@ -19,6 +19,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from symkd_survey.core.names import Name
+
 
 def fold(text: str) -> str:
     """Lower-case ASCII letters, digits and single spaces.
@@ -36,6 +38,11 @@ def _initials(given: str) -> str:
 
 def _is_initials(given: str) -> bool:
     return all(len(part) == 1 for part in fold(given).split())
+
+
+def _full(name: Name) -> str:
+    """The folded name in stored order (family, suffix, given): a person's identity."""
+    return fold(" ".join((name.family, name.suffix, name.given)))
 
 
 @dataclass(slots=True)
@@ -70,19 +77,19 @@ def people(authors: Mapping[str, Sequence[str]]) -> dict[str, Person]:
     full_by_initials: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
     for names in authors.values():
         for name in names:
-            family, _, given = name.partition(",")
-            if given.strip() and not _is_initials(given):
-                full_by_initials[(fold(family), _initials(given))].add(fold(f"{family} {given}"))
+            parsed = Name.parse(name)
+            if parsed.given and not _is_initials(parsed.given):
+                full_by_initials[(fold(parsed.family), _initials(parsed.given))].add(_full(parsed))
     counts: defaultdict[str, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
     found: dict[str, Person] = {}
     for key, names in authors.items():
         for name in names:
-            family, _, given = name.partition(",")
             ident = identity.get(name)
             if ident is None:
-                ident = fold(f"{family} {given}") or fold(name) or "anonymous"
-                if given.strip() and _is_initials(given):
-                    matches = full_by_initials.get((fold(family), _initials(given)), set())
+                parsed = Name.parse(name)
+                ident = _full(parsed) or fold(name) or "anonymous"
+                if parsed.given and _is_initials(parsed.given):
+                    matches = full_by_initials.get((fold(parsed.family), _initials(parsed.given)), set())
                     if len(matches) == 1:
                         ident = next(iter(matches))
                 identity[name] = ident

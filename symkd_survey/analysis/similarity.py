@@ -9,7 +9,7 @@ was chosen, so that a reader can see why:
   labels of the paper's taxonomy values, with English stop words removed and sublinear term
   frequency;
 - **taxonomy**: the share of taxonomy values two papers have in common (Jaccard), and whether
-  they sit in the same method x application cell;
+  they sit in the same cell of the coverage matrix (the two facets given as ``cell_facets``);
 - **co-citation** and **coupling**: the shared citers and shared references counted in the
   citation graph.
 
@@ -35,7 +35,7 @@ class SimilarWork:
     key: str
     score: float
     reasons: tuple[str, ...]
-    """Why, in words: "similar title and summary", "same method and application", "3 shared citations"."""
+    """Why, in words: "similar title and summary", "same cell of the coverage matrix", "3 shared citations"."""
 
 
 def _document(title: str, summary: str | None, labels: Sequence[str]) -> str:
@@ -55,7 +55,7 @@ def similar_works(texts: Mapping[str, tuple[str, str | None]], labels: Mapping[s
     >>> texts = {"a": ("Distilling commonsense knowledge graphs", None),
     ...          "b": ("Commonsense knowledge graphs from language models", None),
     ...          "c": ("Proving theorems with curriculum learning", None)}
-    >>> labels = {"a": {"method": ["direct"]}, "b": {"method": ["direct"]}, "c": {"method": ["multilevel"]}}
+    >>> labels = {"a": {"task": ["parsing"]}, "b": {"task": ["parsing"]}, "c": {"task": ["proving"]}}
     >>> [s.key for s in similar_works(texts, labels, {}, None, {}, top=1)["a"]]
     ['b']
     """

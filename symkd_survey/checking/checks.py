@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 
 from symkd_survey.core.catalogue import Catalogue, LoadedEntry
 from symkd_survey.core.cycles import check_cycles
+from symkd_survey.core.extension import extensions_of
 from symkd_survey.core.identity import IDENTITY_LOCATIONS, SameWorkIndex
 from symkd_survey.core.ids import did_you_mean, is_safe_url, is_valid_key, normalize_arxiv_id, normalize_doi
 from symkd_survey.core.issues import Issue, error, warning
@@ -102,23 +103,6 @@ def check_taxonomy_labels(item: LoadedEntry, taxonomy: Taxonomy) -> Iterable[Iss
             seen.add(found.canonical)
 
 
-def check_survey_tables(item: LoadedEntry, taxonomy: Taxonomy) -> Iterable[Issue]:
-    """Table III labels (verbatim survey spellings) must agree with the entry's taxonomy."""
-    survey = item.entry.survey
-    if survey is None or survey.table3 is None:
-        return
-    for facet in ("method", "application"):
-        label = getattr(survey.table3, facet)
-        found = taxonomy.resolve(facet, label)
-        line = item.line("survey", "table3", facet)
-        if found.canonical is None:
-            yield error("survey", item.path, line, f"Table III {facet} '{label}' is not a spelling the taxonomy knows",
-                        f"did you mean '{found.suggestion}'?" if found.suggestion else "")
-        elif found.canonical not in item.entry.labels(facet):
-            yield warning("survey", item.path, line, f"Table III gives {facet} '{label}' ({found.canonical}) "
-                          f"but taxonomy.{facet} does not list it")
-
-
 _AND_RE = re.compile(r"(?:^|\s)and(?:\s|$)")
 
 
@@ -173,7 +157,7 @@ def check_exportable(item: LoadedEntry, taxonomy: Taxonomy) -> Iterable[Issue]:
 
 
 ENTRY_CHECKS: tuple[EntryCheck, ...] = (
-    check_key, check_year, check_ids, check_links, check_taxonomy_labels, check_survey_tables,
+    check_key, check_year, check_ids, check_links, check_taxonomy_labels,
     check_authors, check_text, check_citations_syntax, check_exportable,
 )
 
@@ -247,8 +231,9 @@ CATALOGUE_CHECKS: tuple[Callable[[Catalogue], Iterable[Issue]], ...] = (check_du
 def run_checks(catalogue: Catalogue, taxonomy: Taxonomy) -> list[Issue]:
     """Every check over every entry; issues already found while loading come first."""
     issues = list(catalogue.issues)
+    checks = (*ENTRY_CHECKS, *(check for ext in extensions_of(taxonomy.extensions) for check in ext.entry_checks))
     for item in catalogue:
-        for check in ENTRY_CHECKS:
+        for check in checks:
             try:
                 issues.extend(check(item, taxonomy))
             except Exception as exc:  # noqa: BLE001 - a bug in a check must not hide the others

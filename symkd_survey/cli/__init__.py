@@ -28,6 +28,7 @@ from symkd_survey.cli import (
     graph_cmds,
     import_cmds,
     init_cmds,
+    issue_form_cmds,
     review_cmds,
     schema_cmds,
     site_cmds,
@@ -38,7 +39,7 @@ from symkd_survey.core.issues import SymkdError
 Command = Callable[[argparse.Namespace], int]
 
 COMMAND_MODULES = (catalogue_cmds, site_cmds, import_cmds, graph_cmds, export_cmds, arxiv_cmds, contrib_cmds,
-                   review_cmds, schema_cmds, init_cmds)
+                   review_cmds, schema_cmds, init_cmds, issue_form_cmds)
 
 
 def build_parser() -> argparse.ArgumentParser:

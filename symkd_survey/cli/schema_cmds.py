@@ -39,12 +39,13 @@ def cmd_schema(args: argparse.Namespace) -> int:
         return 0
     if args.check:
         raise SymkdError([error("args", "symkd schema", 0, "--check goes with --docs")])
+    model = repository(args).entry_model()
     if args.out is None or str(args.out) == "-":
-        sys.stdout.write(schema_text())
+        sys.stdout.write(schema_text(model))
         return 0
     out: Path = args.out
     try:
-        atomic_write(out, schema_text())
+        atomic_write(out, schema_text(model))
     except OSError as exc:
         raise SymkdError([error("io", str(out), 0, f"cannot write the schema: {exc.strerror or exc}")]) from None
     print(f"wrote {out}")

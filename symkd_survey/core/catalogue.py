@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from symkd_survey.core.extension import entry_model
 from symkd_survey.core.ids import did_you_mean, is_valid_key
 from symkd_survey.core.issues import Issue, SymkdError, error
 from symkd_survey.core.model import Entry
@@ -55,6 +57,25 @@ class Repository:
     def load_taxonomy(self) -> Taxonomy:
         return load_taxonomy(self.taxonomy_file, self.display(self.taxonomy_file))
 
+    def entry_model(self) -> type[Entry]:
+        """The model of this catalogue's entries: :class:`Entry`, extended by the extensions
+        ``taxonomy.yaml`` declares. A taxonomy that cannot be read gives the core model (its
+        problems are reported when it is loaded)."""
+        try:
+            stamp = self.taxonomy_file.stat().st_mtime_ns
+        except OSError:
+            return Entry
+        return _entry_model(str(self.taxonomy_file), stamp)
+
+
+@lru_cache(maxsize=16)
+def _entry_model(taxonomy_file: str, stamp: int) -> type[Entry]:
+    doc, _ = read_mapping(Path(taxonomy_file), taxonomy_file)
+    names = doc.data.get("extensions") if doc is not None else None
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        return Entry
+    return entry_model(names)
+
 
 def find_repository(start: Path | None = None, explicit: Path | None = None) -> Repository:
     """The repository given by ``--root``, else the nearest folder upward from ``start``
@@ -95,12 +116,12 @@ class Catalogue:
         return len(self.entries)
 
 
-def _schema_issues(exc: ValidationError, doc: YamlDocument, path: str) -> list[Issue]:
+def _schema_issues(exc: ValidationError, doc: YamlDocument, path: str, model: type[Entry] = Entry) -> list[Issue]:
     issues: list[Issue] = []
     errors = exc.errors()
     # A misspelt field also makes the real one "missing": report the misspelling only.
     suggested = {
-        (*tuple(e["loc"])[:-1], did_you_mean(str(e["loc"][-1]), _known_fields(tuple(e["loc"])[:-1])))
+        (*tuple(e["loc"])[:-1], did_you_mean(str(e["loc"][-1]), _known_fields(tuple(e["loc"])[:-1], model)))
         for e in errors if e["type"] == "extra_forbidden"
     }
     for err in errors:
@@ -111,7 +132,7 @@ def _schema_issues(exc: ValidationError, doc: YamlDocument, path: str) -> list[I
         kind = err["type"]
         if kind == "extra_forbidden":
             name = str(loc[-1])
-            known = _known_fields(loc[:-1])
+            known = _known_fields(loc[:-1], model)
             close = did_you_mean(name, known)
             hint = f"did you mean '{close}'?" if close else f"known fields: {', '.join(known)}"
             issues.append(error("unknown-field", path, doc.line_of(loc, key=True), f"unknown field '{dotted}'", hint))
@@ -138,8 +159,8 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _known_fields(loc: tuple[Any, ...]) -> list[str]:
-    model: Any = Entry
+def _known_fields(loc: tuple[Any, ...], entry: type[Entry] = Entry) -> list[str]:
+    model: Any = entry
     for part in loc:
         if isinstance(part, int):
             continue
@@ -151,15 +172,16 @@ def _known_fields(loc: tuple[Any, ...]) -> list[str]:
     return list(model.model_fields)
 
 
-def load_entry(file: Path, display: str) -> tuple[LoadedEntry | None, list[Issue]]:
-    """Load one entry file; shape problems come back as issues, never as exceptions."""
+def load_entry(file: Path, display: str, model: type[Entry] = Entry) -> tuple[LoadedEntry | None, list[Issue]]:
+    """Load one entry file as ``model`` (the repository's :meth:`Repository.entry_model`);
+    shape problems come back as issues, never as exceptions."""
     doc, issues = read_mapping(file, display)
     if doc is None:
         return None, issues
     try:
-        entry = Entry.model_validate(doc.data)
+        entry = model.model_validate(doc.data)
     except ValidationError as exc:
-        return None, _schema_issues(exc, doc, display)
+        return None, _schema_issues(exc, doc, display, model)
     return LoadedEntry(file.name.removesuffix(ENTRY_SUFFIX), display, entry, doc), []
 
 
@@ -201,8 +223,9 @@ def load_catalogue(repo: Repository, paths: Iterable[Path] = ()) -> Catalogue:
     """Read every entry; keep each problem as an issue and go on with the next file."""
     files, issues = entry_files(repo, paths)
     catalogue = Catalogue(issues=issues)
+    model = repo.entry_model()
     for file in files:
-        loaded, problems = load_entry(file, repo.display(file))
+        loaded, problems = load_entry(file, repo.display(file), model)
         catalogue.issues.extend(problems)
         if loaded is None:
             continue

@@ -26,8 +26,9 @@ def format_entries(repo: Repository, paths: Sequence[Path] = (), *, write: bool 
     """Canonicalise entry files; with ``write=False`` only list those that would change."""
     files, issues = entry_files(repo, paths)
     changed: list[str] = []
+    model = repo.entry_model()
     for file in files:
-        loaded, problems = load_entry(file, repo.display(file))
+        loaded, problems = load_entry(file, repo.display(file), model)
         issues.extend(problems)
         if loaded is None:
             continue

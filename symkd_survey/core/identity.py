@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from symkd_survey.core.ids import normalize_arxiv_id, normalize_doi, normalize_title
 from symkd_survey.core.model import Entry
+from symkd_survey.core.names import Name
 
 ARXIV = "arXiv id"
 DOI = "DOI"
@@ -114,7 +115,7 @@ def entry_references(entry: Entry) -> list[str]:
 
 def first_family(entry: Entry) -> str:
     """The first author's family name, normalised (``"Le Bras, Ronan"`` -> ``"le bras"``)."""
-    return normalize_title(entry.authors[0].split(",")[0]) if entry.authors else ""
+    return normalize_title(Name.parse(entry.authors[0]).family) if entry.authors else ""
 
 
 class SameWorkIndex:

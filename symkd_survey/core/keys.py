@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable
 
 from symkd_survey.core.ids import KEY_MAX_LENGTH, slugify
+from symkd_survey.core.names import Name
 
 STOPWORDS = frozenset({
     "a", "an", "the", "on", "of", "in", "for", "to", "towards", "toward", "and", "with", "from", "by", "at",
@@ -48,7 +49,7 @@ def base_key(first_author: str, year: int, title: str) -> str:
     >>> len(base_key("X" * 100, 2022, "Y" * 100)) <= 60
     True
     """
-    family = slugify(first_author.partition(",")[0])[:_FAMILY_MAX] or "anon"
+    family = slugify(Name.parse(first_author).family)[:_FAMILY_MAX] or "anon"
     return f"{family}{year}{title_word(title)[:_WORD_MAX]}"[: KEY_MAX_LENGTH - _SUFFIX_ROOM]
 
 

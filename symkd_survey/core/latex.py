@@ -28,6 +28,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
+from symkd_survey.core.names import OTHERS, Name
+
 __all__ = [
     "LATEX_TO_UNICODE",
     "PROPER_NOUNS",
@@ -353,7 +355,8 @@ def names_text(names: Sequence[str], *, ascii_only: bool) -> str:
         for name in names:  # each name must be sound on its own: BibTeX splits the list at "and"
             _reject_controls(name)
             check_braces(name)
-    marked = " and ".join(name if "," in name or name == "others" else f"\x00{name}\x01" for name in names)
+    # Placeholders for the braces of a single-part name: escaping leaves them alone.
+    marked = " and ".join(name if name == OTHERS else Name.parse(name).bibtex(braces="\x00\x01") for name in names)
     text = escape(marked)
     if ascii_only:
         text = _to_ascii(text, marked.replace("\x00", "").replace("\x01", ""))

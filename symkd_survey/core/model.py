@@ -2,6 +2,8 @@
 
 This is the contract with contributors. Field names and their order here are the order
 in which :func:`entry_to_yaml` writes them. Unknown fields are errors (``extra="forbid"``).
+A catalogue's extension (:mod:`symkd_survey.core.extension`) may add blocks of its own by
+subclassing :class:`Entry`; they are written right after ``taxonomy``.
 
 Shape is checked here; meaning (valid ids, URLs, taxonomy labels, citations) is checked in
 :mod:`symkd_survey.checking.checks`, so that each problem is reported under its own check name.
@@ -23,7 +25,7 @@ from symkd_survey.core.text import (
     Abstract,
     IdText,
     Label,
-    Name,
+    NameText,
     Note,
     Reason,
     Short,
@@ -59,11 +61,13 @@ Date = Annotated[dt.date, BeforeValidator(_iso_date)]
 """A calendar date written ``"YYYY-MM-DD"`` (no week dates, no times)."""
 
 
-class _Strict(BaseModel):
+class Strict(BaseModel):
+    """The base of every block of an entry file: unknown fields are errors, text is trimmed."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class Ids(_Strict):
+class Ids(Strict):
     """The work's identifiers in the registries that have it."""
 
     arxiv: IdText | None = Field(default=None, description=(
@@ -85,7 +89,7 @@ class Ids(_Strict):
         return (normalize_doi(value) or value) if value else value
 
 
-class Links(_Strict):
+class Links(Strict):
     """Where to find the work and what it released; every link is an absolute `http(s)` URL."""
 
     url: Url | None = Field(default=None, description="The work's own page, when no id above leads to it.")
@@ -100,58 +104,10 @@ TaxonomyLabels = dict[Label, Annotated[list[Label], Field(max_length=MAX_ITEMS)]
 against it by validation (:mod:`symkd_survey.checking.checks`), not fixed here."""
 
 
-class Table3(_Strict):
-    """The survey's Table III row, verbatim."""
-
-    method: Short = Field(description="The row's Method cell, as the survey prints it.")
-    application: Short = Field(description="The row's Application cell, as the survey prints it.")
-
-
-class Table4(_Strict):
-    """The survey's Table IV row, verbatim."""
-
-    teacher: Short = Field(description="The row's Teacher cell, as the survey prints it.")
-    student: Short = Field(description="The row's Student cell, as the survey prints it.")
-    dataset: Short = Field(description="The row's Dataset cell, as the survey prints it.")
-    size: Short = Field(description="The row's Size cell, as the survey prints it (text: `1.2M`).")
-
-
-class Erratum(_Strict):
-    """Where the survey's citation of this work differs from the verified record."""
-
-    field: Label = Field(description="The entry field the survey gives differently: `year`, `venue`, `authors`.")
-    survey: Note = Field(description="What the survey's citation says: `arXiv 2022`.")
-    note: Note = Field(description="What the record says instead, and where it was seen.")
-
-
-class SurveyPlacement(_Strict):
-    """Where the survey cites this work; only for works the survey cites."""
-
-    ref: int | None = Field(default=None, description="The work's number in the survey's reference list: `11`.")
-    sections: list[Label] = Field(default_factory=list, max_length=MAX_ITEMS, description=(
-        'The survey sections that cite the work, as the survey numbers them: `["V.G.7"]`.'))
-    table3: Table3 | None = Field(default=None, description="The work's row in the survey's Table III, verbatim.")
-    table4: Table4 | None = Field(default=None, description="The work's row in the survey's Table IV, verbatim.")
-    errata: list[Erratum] = Field(default_factory=list, description=(
-        "Where the survey's citation of the work differs from the verified record, one item per field."))
-
-
-class Distillation(_Strict):
-    """Our normalised reading of the distillation: which models teach, which learn, through what data."""
-
-    teachers: list[Short] = Field(default_factory=list, max_length=MAX_ITEMS, description=(
-        'The teacher models, one per item: `["GPT-3"]`.'))
-    students: list[Short] = Field(default_factory=list, max_length=MAX_ITEMS, description=(
-        'The student models, one per item: `["Self-RAG 7B", "Self-RAG 13B"]`.'))
-    dataset: Short | None = Field(default=None, description="The name of the distilled data set: `ATOMIC10x`.")
-    size: int | None = Field(default=None, ge=0, description=(
-        "How many examples were generated, as a whole number: `2500000`."))
-
-
 ReferenceListState = Literal["complete", "partial", "not-found", "none", "unread"]
 
 
-class ReferenceList(_Strict):
+class ReferenceList(Strict):
     """What is known of this work's own reference list, so that "cites nothing in the catalogue"
     can be told from "nobody has read its references yet"."""
 
@@ -168,7 +124,7 @@ RecordKind = Literal["arxiv-abs", "arxiv-fulltext", "acl-anthology", "openreview
                      "other-page"]
 
 
-class Verification(_Strict):
+class Verification(Strict):
     """One primary record the bibliographic facts were checked against."""
 
     record: RecordKind = Field(description=(
@@ -178,7 +134,7 @@ class Verification(_Strict):
     checked: Date = Field(description='The date the facts were checked against it: `"2024-05-31"`.')
 
 
-class Acceptance(_Strict):
+class Acceptance(Strict):
     """A warning a maintainer has looked at and accepts for this entry, with the reason."""
 
     check: Label = Field(min_length=1, description=(
@@ -188,18 +144,18 @@ class Acceptance(_Strict):
         "Why the warning is right for this entry, in a sentence (at least 10 characters)."))
 
 
-class BibtexOverrides(_Strict):
+class BibtexOverrides(Strict):
     """Per-entry corrections for cases the export rules get wrong."""
 
     title: Note | None = Field(default=None, description=(
         'The BibTeX title exactly as it should be written, braces included: `"The {BERT} title exactly"`.'))
 
 
-class Entry(_Strict):
+class Entry(Strict):
     """One paper: the file ``catalogue/<key>.yaml``."""
 
     title: Title = Field(min_length=1, description="The full title as published.")
-    authors: list[Name] = Field(min_length=1, max_length=MAX_ITEMS, description=(
+    authors: list[NameText] = Field(min_length=1, max_length=MAX_ITEMS, description=(
         'One person per item, in order, as `"Family, Given"`: `"Asai, Akari"`; a corporate author is just its '
         'name: `"OpenAI"`.'))
     year: int = Field(description="The year of the version cited (the venue's year once published): `2024`.")
@@ -217,12 +173,9 @@ class Entry(_Strict):
     primary_class: Label | None = Field(default=None, description="The arXiv primary category: `cs.CL`.")
     links: Links = Field(default_factory=Links, description="Links to the work's code, data, project page or PDF.")
     taxonomy: TaxonomyLabels = Field(default_factory=dict, max_length=50, description=(
-        "The work's labels: for each facet `taxonomy.yaml` declares (`method`, `application`, ...), a list of that "
-        "facet's node ids: `{method: [multilevel], application: [labeling-data]}`."))
-    survey: SurveyPlacement | None = Field(default=None, description=(
-        "Only for works the survey cites: where and how it cites them."))
-    distillation: Distillation | None = Field(default=None, description=(
-        "Our normalised reading of what is distilled from which teacher into which student."))
+        "The work's labels: for each facet `taxonomy.yaml` declares, a list of that facet's node ids: "
+        "`{FACET: [NODE, ...], ...}`. The facets and their ids are listed in `taxonomy.yaml` and on the site's "
+        "taxonomy page."))
     summary: Summary | None = Field(default=None, description="One sentence in our own words (never the abstract).")
     abstract: Abstract | None = Field(default=None, description=(
         "The abstract, for local use only (`symkd add --abstract`); the shipped catalogue holds none."))
@@ -247,7 +200,7 @@ class Entry(_Strict):
         "The primary records the facts were checked against, each with the date."))
     label_reasons: dict[Label, Reason] = Field(default_factory=dict, max_length=20, description=(
         "Why a facet's labels were chosen, by the taxonomy's definitions, one line per facet "
-        "(`method: \"one generate-and-filter round -> direct\"`), and `scope` for why a borderline work is in scope."))
+        "(`FACET: \"why these values\"`), and `scope` for why a borderline work is in scope."))
     added: Date = Field(description='The date the entry was added: `"2024-05-31"`.')
 
     def labels(self, facet: str) -> list[str]:
@@ -291,11 +244,25 @@ def _prune(value: Any) -> Any:
     return value
 
 
+def field_order(model: type[Entry]) -> tuple[str, ...]:
+    """The order fields are written in: the core fields, with an extension's own blocks right
+    after ``taxonomy`` (where a reader looks for what the catalogue says of the work).
+
+    >>> field_order(Entry) == ENTRY_FIELDS
+    True
+    """
+    if model is Entry:
+        return ENTRY_FIELDS
+    extra = tuple(name for name in model.model_fields if name not in Entry.model_fields)
+    at = ENTRY_FIELDS.index("taxonomy") + 1
+    return (*ENTRY_FIELDS[:at], *extra, *ENTRY_FIELDS[at:])
+
+
 def entry_to_data(entry: Entry) -> dict[str, Any]:
     """The entry as plain data in canonical field order, without empty fields."""
     raw = entry.model_dump(mode="json")
     data: dict[str, Any] = {}
-    for name in ENTRY_FIELDS:
+    for name in field_order(type(entry)):
         value = raw[name]
         if name == "verified" and value is True:
             continue

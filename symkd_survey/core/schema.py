@@ -25,9 +25,10 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from symkd_survey.core import text
+from symkd_survey.core.catalogue import Repository
 from symkd_survey.core.fileio import atomic_write
 from symkd_survey.core.issues import Issue, error
-from symkd_survey.core.model import Entry
+from symkd_survey.core.model import Entry, field_order
 from symkd_survey.core.yamlio import read_text
 
 SCHEMA_FILE: Final[str] = "schema/entry.schema.json"
@@ -52,7 +53,7 @@ REGENERATE: Final[str] = "run 'symkd schema --docs'"
 _TEXT_KINDS: Final[dict[Any, str]] = {
     get_args(kind_type)[1].func: kind  # Annotated[str, AfterValidator(check)]
     for kind_type, kind in (
-        (text.Title, "title"), (text.Name, "name"), (text.VenueText, "venue"), (text.Summary, "summary"),
+        (text.Title, "title"), (text.NameText, "name"), (text.VenueText, "venue"), (text.Summary, "summary"),
         (text.Abstract, "abstract"), (text.Note, "note"), (text.Url, "url"), (text.IdText, "id"),
         (text.Label, "label"), (text.Short, "short"), (text.Reason, "reason"),
     )
@@ -81,9 +82,12 @@ class _EntrySchema(GenerateJsonSchema):
 _ENTRY_DESCRIPTION: Final[str] = " ".join((Entry.__doc__ or "").split())
 
 
-def entry_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of one catalogue entry file."""
-    generated = TypeAdapter(Entry).json_schema(schema_generator=_EntrySchema, mode="validation")
+def entry_schema(model: type[Entry] = Entry) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of one catalogue entry file; ``model`` is the catalogue's
+    entry model (:meth:`Repository.entry_model`: the core fields and its extension's blocks)."""
+    generated = TypeAdapter(model).json_schema(schema_generator=_EntrySchema, mode="validation")
+    properties = generated.get("properties", {})
+    generated["properties"] = {name: properties[name] for name in field_order(model) if name in properties}
     return {
         "$schema": DRAFT,
         "$id": SCHEMA_ID,
@@ -96,9 +100,9 @@ def entry_schema() -> dict[str, Any]:
     }
 
 
-def schema_text() -> str:
+def schema_text(model: type[Entry] = Entry) -> str:
     """:func:`entry_schema` as the committed file holds it."""
-    return json.dumps(entry_schema(), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(entry_schema(model), indent=2, ensure_ascii=False) + "\n"
 
 
 # --------------------------------------------------------------------------- the Markdown page
@@ -231,7 +235,7 @@ def docs_body(schema: dict[str, Any] | None = None) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def docs_text(current: str, display: str = DOCS_FILE) -> str:
+def docs_text(current: str, display: str = DOCS_FILE, model: type[Entry] = Entry) -> str:
     """``current`` (the text of :data:`DOCS_FILE`) with everything below :data:`DOCS_MARKER` regenerated.
 
     Raises ValueError when ``current`` has no marker line: without it there is no telling the
@@ -240,7 +244,7 @@ def docs_text(current: str, display: str = DOCS_FILE) -> str:
     head, marker, _ = current.partition(DOCS_MARKER)
     if not marker:
         raise ValueError(f"{display} has no line {DOCS_MARKER!r} to generate below")
-    return f"{head.rstrip()}\n\n{DOCS_MARKER}\n\n{docs_body()}"
+    return f"{head.rstrip()}\n\n{DOCS_MARKER}\n\n{docs_body(entry_schema(model))}"
 
 
 # --------------------------------------------------------------------------- the committed files
@@ -251,11 +255,12 @@ def expected_files(root: Path) -> tuple[dict[str, str], list[Issue]]:
     current, issues = read_text(root / DOCS_FILE, DOCS_FILE)
     if current is None:
         return {}, issues
+    model = Repository(root).entry_model()
     try:
-        docs = docs_text(current)
+        docs = docs_text(current, DOCS_FILE, model)
     except ValueError as exc:
         return {}, [error("schema", DOCS_FILE, 0, str(exc), "put the line back above the generated tables")]
-    return {SCHEMA_FILE: schema_text(), DOCS_FILE: docs}, []
+    return {SCHEMA_FILE: schema_text(model), DOCS_FILE: docs}, []
 
 
 def stale_files(root: Path) -> tuple[list[str], list[Issue]]:

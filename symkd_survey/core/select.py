@@ -3,7 +3,7 @@
 :func:`resolve_filters` turns what a user typed (taxonomy ids, labels or aliases in any
 case, years, sources, keys) into a :class:`Selection`, reporting every unknown value with a
 "did you mean"; :func:`select` applies it. Several values of one filter are alternatives
-(``--where method=direct --where method=multilevel``: either); different filters must all hold.
+(``--where FACET=A --where FACET=B``: either); different filters must all hold.
 The facets are whatever ``taxonomy.yaml`` declares.
 """
 

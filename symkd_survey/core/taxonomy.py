@@ -71,6 +71,8 @@ class TaxonomyFile(BaseModel):
     schema_version: int
     facets: dict[Label, Facet] = Field(min_length=1, max_length=50)
     roles: Roles = Field(default_factory=Roles)
+    extensions: list[Label] = Field(default_factory=list, max_length=20)
+    """The catalogue's extensions (:mod:`symkd_survey.core.extension`): entry blocks and checks of its own."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +119,11 @@ class Taxonomy:
     def filters(self) -> tuple[str, ...]:
         """The facets offered as filters of the papers table."""
         return tuple(self.data.roles.filters if self.data.roles.filters is not None else self.facet_names)
+
+    @property
+    def extensions(self) -> tuple[str, ...]:
+        """The names of the catalogue's extensions."""
+        return tuple(self.data.extensions)
 
     @cached_property
     def problems(self) -> tuple[str, ...]:
@@ -198,6 +205,15 @@ def check_taxonomy(data: TaxonomyFile, doc: YamlDocument, path: str) -> list[Iss
     if roles.matrix and roles.matrix[0] == roles.matrix[1]:
         issues.append(error("taxonomy", path, doc.line_of(("roles", "matrix")),
                             "the coverage matrix needs two different facets"))
+    if data.extensions:
+        from symkd_survey.core.extension import is_known, known_extensions
+
+        for index, name in enumerate(data.extensions):
+            if not is_known(name):
+                known = known_extensions()
+                close = did_you_mean(name, known)
+                issues.append(error("taxonomy", path, doc.line_of(("extensions", index)), f"unknown extension '{name}'",
+                                    f"did you mean '{close}'?" if close else f"known: {', '.join(known) or 'none'}"))
     for facet_name, facet in data.facets.items():
         if not is_valid_key(facet_name):
             issues.append(error("taxonomy", path, doc.line_of(("facets", facet_name), key=True),

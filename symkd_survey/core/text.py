@@ -163,7 +163,7 @@ def _rule(kind: str, *, multiline: bool = False) -> Callable[[str], str]:
 
 # One annotated type per kind of text: every string field of every model is one of these.
 Title = Annotated[str, AfterValidator(_rule("title"))]
-Name = Annotated[str, AfterValidator(_rule("name"))]
+NameText = Annotated[str, AfterValidator(_rule("name"))]
 VenueText = Annotated[str, AfterValidator(_rule("venue"))]
 Summary = Annotated[str, AfterValidator(_rule("summary"))]
 Abstract = Annotated[str, AfterValidator(_rule("abstract", multiline=True))]

@@ -16,6 +16,7 @@ from typing import Any
 
 from symkd_survey.core.catalogue import LoadedEntry
 from symkd_survey.core.model import Entry
+from symkd_survey.core.names import OTHERS, Name
 
 CSL_TYPES: dict[str, str] = {
     "article": "article-journal",
@@ -32,15 +33,12 @@ CSL_TYPES: dict[str, str] = {
 
 
 def csl_name(name: str) -> dict[str, str]:
-    """One author as a CSL name.
+    """One author as a CSL name (:meth:`symkd_survey.core.names.Name.csl`).
 
     >>> csl_name("Le Bras, Ronan"), csl_name("OpenAI")
     ({'family': 'Le Bras', 'given': 'Ronan'}, {'literal': 'OpenAI'})
     """
-    if "," not in name:
-        return {"literal": name}
-    family, given = (part.strip() for part in name.split(",", 1))
-    return {"family": family, "given": given} if given else {"family": family}
+    return Name.parse(name).csl()
 
 
 def csl_type(entry: Entry) -> str:
@@ -54,7 +52,7 @@ def to_csl(key: str, entry: Entry) -> dict[str, Any]:
     kind = csl_type(entry)
     item: dict[str, Any] = {"id": key, "type": kind, "title": entry.title}
     # "others" is BibTeX's "and others"; CSL styles add "et al." themselves.
-    item["author"] = [csl_name(name) for name in entry.authors if name != "others"]
+    item["author"] = [csl_name(name) for name in entry.authors if name != OTHERS]
     item["issued"] = {"date-parts": [[entry.year]]}
     venue, publisher = entry.venue, entry.publisher
     if kind in ("report", "thesis"):  # the institution or school publishes it

@@ -14,6 +14,7 @@ import rispy
 
 from symkd_survey.core.catalogue import LoadedEntry
 from symkd_survey.core.model import Entry
+from symkd_survey.core.names import Name
 
 _TYPES = {"article": "JOUR", "inproceedings": "CPAPER", "incollection": "CHAP", "book": "BOOK",
           "techreport": "RPRT", "phdthesis": "THES", "online": "ELEC", "misc": "GEN"}
@@ -28,8 +29,9 @@ def ris_record(key: str, entry: Entry) -> dict[str, Any]:
     >>> record["type_of_reference"], record["authors"], record["start_page"], record["end_page"]
     ('JOUR', ['Doe, Jane'], '3', '9')
     """
+    authors = [Name.parse(name).ris() for name in entry.authors]
     record: dict[str, Any] = {"type_of_reference": _TYPES.get(entry.type, "GEN"), "id": key,
-                              "title": entry.title, "authors": list(entry.authors), "year": str(entry.year)}
+                              "title": entry.title, "authors": authors, "year": str(entry.year)}
     if entry.venue:
         record["secondary_title"] = entry.venue
     for name, value in (("volume", entry.volume), ("number", entry.number), ("publisher", entry.publisher),

@@ -3,8 +3,8 @@
 Both sides are read as data, not as text: the catalogue at ``BASE`` (a git ref) is read from
 git's object store (``git ls-tree`` and one ``git cat-file --batch``), and ``HEAD`` is another
 ref or, by default, the working tree (uncommitted and untracked files included). The report
-lists the papers added, removed and changed (with the fields that changed), the cells of the
-method x application matrix whose counts moved, the citation edges gained and lost, and the
+lists the papers added, removed and changed (with the fields that changed), the
+coverage-matrix cells whose counts moved, the citation edges gained and lost, and the
 BibTeX that changed (through :mod:`symkd_survey.exports.bibtex`).
 
 Everything in the report that comes from the change itself (titles, keys, file names) is
@@ -31,10 +31,12 @@ from symkd_survey.core.catalogue import (
     Repository,
     load_catalogue,
 )
+from symkd_survey.core.extension import entry_model
 from symkd_survey.core.gitrepo import WORKING_TREE, Git
 from symkd_survey.core.identity import SameWorkIndex
 from symkd_survey.core.issues import SymkdError
 from symkd_survey.core.model import Entry, entry_to_data
+from symkd_survey.core.names import Name
 from symkd_survey.core.taxonomy import Taxonomy, TaxonomyFile, check_taxonomy
 from symkd_survey.core.yamlio import decode_text, parse_mapping
 
@@ -81,7 +83,7 @@ def _taxonomy_from_text(raw: bytes | None, path: str) -> Taxonomy | None:
     return None if check_taxonomy(data, doc, path) else Taxonomy(data)
 
 
-def _entry_from_bytes(raw: bytes, path: str) -> tuple[LoadedEntry | None, str]:
+def _entry_from_bytes(raw: bytes, path: str, model: type[Entry] = Entry) -> tuple[LoadedEntry | None, str]:
     text, issues = decode_text(raw, path)
     if text is None:
         return None, issues[0].message
@@ -89,7 +91,7 @@ def _entry_from_bytes(raw: bytes, path: str) -> tuple[LoadedEntry | None, str]:
     if doc is None:
         return None, issues[0].message
     try:
-        entry = Entry.model_validate(doc.data)
+        entry = model.model_validate(doc.data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
@@ -118,8 +120,9 @@ def snapshot_at(git: Git, ref: str) -> Snapshot:
         else:
             wanted.append((item.path, item.blob))
     blobs = git.read_blobs(sorted({blob for _, blob in wanted}))
+    model = entry_model(snapshot.taxonomy.extensions) if snapshot.taxonomy is not None else Entry
     for path, blob in wanted:
-        loaded, reason = _entry_from_bytes(blobs[blob], path)
+        loaded, reason = _entry_from_bytes(blobs[blob], path, model)
         snapshot.texts[path] = blobs[blob]
         if loaded is None:
             snapshot.unreadable[path] = reason
@@ -350,7 +353,7 @@ def _fence(lines: list[str]) -> str:
 
 def _paper(item: LoadedEntry) -> str:
     entry = item.entry
-    first = entry.authors[0].partition(",")[0]
+    first = Name.parse(entry.authors[0]).family
     who = f"{first} et al." if len(entry.authors) > 1 else first
     return f"{md_text(entry.title)} ({md_text(who)}, {entry.year})"
 

@@ -30,14 +30,7 @@ from symkd_survey.core.issues import Issue, SymkdError, error, sort_issues
 from symkd_survey.core.keys import unique_key
 from symkd_survey.core.model import Entry, EntryType, Ids, Links, entry_to_yaml
 from symkd_survey.core.yamlio import parse_mapping
-from symkd_survey.review.issue_form import (
-    APPLICATIONS,
-    AREAS,
-    FACET_OF_SECTION,
-    METHODS,
-    PaperRequest,
-    parse_issue_body,
-)
+from symkd_survey.review.issue_form import PaperRequest, parse_issue_body
 from symkd_survey.sources.adding import entry_from_result, entry_key
 from symkd_survey.sources.arxiv_client import ArxivClient, MissingIdsError, network_issue
 from symkd_survey.sources.network_errors import NetworkError
@@ -118,9 +111,8 @@ def build_entry(request: PaperRequest, metadata: Metadata, *, today: dt.date, fa
             ids=Ids(arxiv=request.arxiv or metadata.arxiv, doi=doi),
             primary_class=metadata.primary_class,
             links=Links(code=request.code),
-            taxonomy={**{facet: [] for facet in facets}, FACET_OF_SECTION[METHODS]: list(request.methods),
-                      FACET_OF_SECTION[APPLICATIONS]: list(request.applications),
-                      FACET_OF_SECTION[AREAS]: list(request.areas)},
+            taxonomy={**{facet: [] for facet in facets},
+                      **{facet: list(ids) for facet, ids in request.labels.items()}},
             summary=request.summary,
             source="curated",
             added=today,

@@ -6,6 +6,10 @@ field, the answer below it, ``_No response_`` for an empty optional field, check
 ``- [X] label`` and a multiple-choice dropdown as ``a, b``. Pure: nothing here looks a paper up
 or touches the catalogue (that is :mod:`symkd_survey.review.from_issue`).
 
+The form's fields are :func:`symkd_survey.review.form_layout.form_layout`'s: four fixed ones
+and one per facet chosen from ``taxonomy.yaml``; :mod:`symkd_survey.review.issue_template`
+writes the form from the same layout, so the parser and the form cannot drift apart.
+
 1. :func:`read_issue_body`: at most :data:`MAX_BODY_BYTES`, UTF-8, line ends normalised.
 2. :func:`parse_issue_body`: every section must be one the form has, once; every field is
    checked and each problem is an issue with the body's line: the identifier is an arXiv id
@@ -20,6 +24,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -30,8 +35,17 @@ from symkd_survey.core.ids import did_you_mean, is_safe_url, normalize_doi, pars
 from symkd_survey.core.issues import Issue, SymkdError, error, sort_issues
 from symkd_survey.core.taxonomy import Taxonomy
 from symkd_survey.core.yamlio import decode_text
+from symkd_survey.review.form_layout import (
+    CHECK,
+    CODE,
+    CONFIRM,
+    IDENTIFIER,
+    SUMMARY,
+    FacetField,
+    FormLayout,
+    form_layout,
+)
 
-CHECK = "issue-form"
 MAX_BODY_BYTES = 64 * 1024
 MAX_IDENTIFIER = 200
 MAX_SUMMARY = 400
@@ -40,19 +54,6 @@ MAX_LABEL = 64
 MAX_LABELS = 20
 NO_RESPONSE = "_No response_"
 
-# The form's labels (``### Label`` in the body), as in .github/ISSUE_TEMPLATE/add-paper.yml.
-IDENTIFIER = "arXiv id or DOI"
-METHODS = "Methods"
-APPLICATIONS = "Applications"
-AREAS = "Related-work areas"
-SUMMARY = "One-line summary"
-CODE = "Code link"
-CONFIRM = "Confirmation"
-SECTIONS: tuple[str, ...] = (IDENTIFIER, METHODS, APPLICATIONS, AREAS, SUMMARY, CODE, CONFIRM)
-REQUIRED: frozenset[str] = frozenset({IDENTIFIER, METHODS, APPLICATIONS, SUMMARY, CONFIRM})
-FACET_OF_SECTION = {METHODS: "method", APPLICATIONS: "application", AREAS: "area"}
-
-FORM_HINT = "submit the 'Add a paper' issue form; its sections are " + ", ".join(f"'### {s}'" for s in SECTIONS)
 PLAIN_HINT = "write plain text: no HTML, Markdown, LaTeX or links"
 ID_HINT = "write an arXiv id such as 2110.07178 or a DOI such as 10.18653/v1/2022.naacl-main.341"
 
@@ -82,9 +83,8 @@ class PaperRequest:
     path: str
     arxiv: str | None
     doi: str | None
-    methods: tuple[str, ...]
-    applications: tuple[str, ...]
-    areas: tuple[str, ...]
+    labels: dict[str, tuple[str, ...]]
+    """Node ids by facet, for every facet the form asks about (empty where none was chosen)."""
     summary: str
     code: str | None
     line: int = 0
@@ -160,12 +160,13 @@ def read_issue_body(file: Path | BinaryIO, display: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def split_sections(text: str, path: str) -> tuple[dict[str, Section], list[Issue]]:
-    """The ``### Label`` sections of a form body, by label; unknown, repeated and missing
-    sections are issues."""
+def split_sections(text: str, path: str, layout: FormLayout) -> tuple[dict[str, Section], list[Issue]]:
+    """The ``### Label`` sections of a form body, by the label of the form's field; unknown,
+    repeated and missing sections are issues."""
     issues: list[Issue] = []
     sections: dict[str, Section] = {}
-    known = {label.casefold(): label for label in SECTIONS}
+    known = layout.headings()
+    hint = layout.hint
     current: tuple[str, int] | None = None
     body: list[tuple[int, str]] = []
 
@@ -188,7 +189,7 @@ def split_sections(text: str, path: str) -> tuple[dict[str, Section], list[Issue
         if heading is None:
             if current is None:
                 if line.strip():
-                    issues.append(error(CHECK, path, number, "text before the first '### ' section", FORM_HINT))
+                    issues.append(error(CHECK, path, number, "text before the first '### ' section", hint))
                     return {}, issues
                 continue
             body.append((number, line))
@@ -198,9 +199,9 @@ def split_sections(text: str, path: str) -> tuple[dict[str, Section], list[Issue
         raw_label = heading["label"]
         label = known.get(raw_label.casefold())
         if label is None:
-            close_match = did_you_mean(raw_label, SECTIONS)
-            hint = f"did you mean '### {close_match}'?" if close_match else FORM_HINT
-            issues.append(error(CHECK, path, number, f"unknown section {_show('### ' + raw_label)}", hint))
+            close_match = did_you_mean(raw_label, layout.sections)
+            issues.append(error(CHECK, path, number, f"unknown section {_show('### ' + raw_label)}",
+                                f"did you mean '### {close_match}'?" if close_match else hint))
             continue
         if label in sections:
             issues.append(error(CHECK, path, number, f"section '### {label}' appears twice",
@@ -209,11 +210,11 @@ def split_sections(text: str, path: str) -> tuple[dict[str, Section], list[Issue
         current = (label, number)
     close()
     if not sections and not issues:
-        issues.append(error(CHECK, path, 1, "the issue body has no '### ' sections", FORM_HINT))
+        issues.append(error(CHECK, path, 1, "the issue body has no '### ' sections", hint))
         return {}, issues
     if not issues:  # a misspelt heading is reported once, not also as a missing section
-        issues += [error(CHECK, path, 0, f"missing section '### {label}'", FORM_HINT)
-                   for label in SECTIONS if label in REQUIRED and label not in sections]
+        issues += [error(CHECK, path, 0, f"missing section '### {label}'", hint)
+                   for label in layout.sections if label in layout.required and label not in sections]
     return sections, issues
 
 
@@ -255,11 +256,37 @@ def parse_identifier(section: Section, path: str) -> tuple[str | None, str | Non
     return None, doi, []
 
 
-def parse_labels(section: Section | None, facet: str, taxonomy: Taxonomy, path: str) -> tuple[tuple[str, ...],
-                                                                                                list[Issue]]:
-    """Node ids from a dropdown (``a, b``) or a checkbox list (``- [X] a``)."""
+def _choices(line: str, options: Iterable[str]) -> list[str]:
+    """The values of one dropdown line (``a, b``): the form's own options first, as they are
+    (an option may hold a comma), then anything else up to the next comma.
+
+    >>> _choices("Direct (direct), Mixed, not pure (mixed), other", ["Direct (direct)", "Mixed, not pure (mixed)"])
+    ['Direct (direct)', 'Mixed, not pure (mixed)', 'other']
+    """
+    longest_first = sorted(options, key=len, reverse=True)
+    values: list[str] = []
+    rest = line.strip()
+    while rest:
+        option = next((o for o in longest_first if rest.startswith(o) and rest[len(o):].lstrip()[:1] in ("", ",")),
+                      None)
+        if option is not None:
+            values.append(option)
+            rest = rest[len(option):].lstrip().removeprefix(",").lstrip()
+            continue
+        value, _, rest = rest.partition(",")
+        values.append(value)
+        rest = rest.strip()
+    return values
+
+
+def parse_labels(section: Section | None, field: FacetField, taxonomy: Taxonomy, path: str) -> tuple[tuple[str, ...],
+                                                                                                    list[Issue]]:
+    """Node ids from a dropdown (``a, b``) or a checkbox list (``- [X] a``): the form's option
+    texts, or an id, label or alias of the facet's nodes."""
     if section is None or section.value is None:
         return (), []
+    facet = field.facet
+    options = dict(field.options)
     issues: list[Issue] = []
     found: list[tuple[int, str]] = []
     lines = [(section.value_line + offset, line) for offset, line in
@@ -272,13 +299,18 @@ def parse_labels(section: Section | None, facet: str, taxonomy: Taxonomy, path: 
             if box["mark"] != " ":
                 found.append((number, box["text"]))
             continue
-        found.extend((number, part) for part in line.split(","))
+        found.extend((number, part) for part in _choices(line, options))
     values = [(n, v.strip()) for n, v in found if v.strip() and v.strip() != "None"]
     if len(values) > MAX_LABELS:
         return (), [error("taxonomy", path, section.value_line, f"{len(values)} {facet} values; at most {MAX_LABELS}",
                           "choose the ones that fit best")]
     ids: list[str] = []
     for number, value in values:
+        chosen = options.get(value)
+        if chosen is not None:
+            if chosen not in ids:
+                ids.append(chosen)
+            continue
         bad = invisible_character(value)
         if len(value) > MAX_LABEL:
             issues.append(error("taxonomy", path, number, f"{facet} {_show(value)} is too long to be a taxonomy id",
@@ -407,19 +439,20 @@ def parse_issue_body(text: str, path: str, taxonomy: Taxonomy) -> PaperRequest:
     if len(text.encode("utf-8")) > MAX_BODY_BYTES:
         raise SymkdError([error(CHECK, path, 0, f"the issue body is larger than {MAX_BODY_BYTES // 1024} KiB",
                                 "a form submission is a few hundred bytes; nothing was read")])
-    sections, issues = split_sections(text.replace("\r\n", "\n").replace("\r", "\n"), path)
+    layout = form_layout(taxonomy)
+    sections, issues = split_sections(text.replace("\r\n", "\n").replace("\r", "\n"), path, layout)
     if issues:
         raise SymkdError(issues)
     arxiv, doi, problems = parse_identifier(sections[IDENTIFIER], path)
     issues += problems
     labels: dict[str, tuple[str, ...]] = {}
-    for label, facet in FACET_OF_SECTION.items():
-        labels[facet], problems = parse_labels(sections.get(label), facet, taxonomy, path)
+    for field in layout.facets:
+        labels[field.facet], problems = parse_labels(sections.get(field.label), field, taxonomy, path)
         issues += problems
-        if label in REQUIRED and not labels[facet] and not problems:
-            section = sections[label]
-            issues.append(error("taxonomy", path, section.value_line, f"choose at least one {facet}",
-                                f"valid: {', '.join(taxonomy.node_ids(facet))}"))
+        if field.required and not labels[field.facet] and not problems:
+            section = sections[field.label]
+            issues.append(error("taxonomy", path, section.value_line, f"choose at least one {field.facet}",
+                                f"valid: {', '.join(taxonomy.node_ids(field.facet))}"))
     summary, problems = parse_summary(sections[SUMMARY], path)
     issues += problems
     code, problems = parse_code(sections.get(CODE), path)
@@ -428,6 +461,5 @@ def parse_issue_body(text: str, path: str, taxonomy: Taxonomy) -> PaperRequest:
     if issues:
         raise SymkdError(sort_issues(issues))
     assert summary is not None
-    return PaperRequest(path, arxiv, doi, labels["method"], labels["application"], labels["area"], summary, code,
-                        sections[IDENTIFIER].value_line)
+    return PaperRequest(path, arxiv, doi, labels, summary, code, sections[IDENTIFIER].value_line)
 

@@ -1,4 +1,4 @@
-"""``symkd build``: the static site, through MkDocs with the generation hook.
+"""``symkd build``: the static site, through MkDocs with the ``symkd`` plugin (:mod:`.plugin`).
 
 MkDocs' warnings are collected and, in strict mode, turned into issues: a site with a broken
 link or a missing page is not built silently.
@@ -40,7 +40,7 @@ class _Collect(logging.Handler):
 def build_site(repo: Repository, out: Path | None = None, *, strict: bool = True) -> BuildResult:
     """Validate, then build the whole site into ``out`` (default: ``_site/`` in the repository).
 
-    The catalogue is validated once, by the generation hook; its problems come back as
+    The catalogue is validated once, by the plugin; its problems come back as
     issues with their lines. MkDocs' own failures (and, in strict mode, its warnings) become
     ``build`` issues.
     """
@@ -77,7 +77,7 @@ def build_site(repo: Repository, out: Path | None = None, *, strict: bool = True
 
 
 def _catalogue_issues(exc: BaseException) -> list[Issue]:
-    """The issues of the hook's CatalogueError, which MkDocs re-raises as a bare Abort."""
+    """The issues of the plugin's CatalogueError, which MkDocs re-raises as a bare Abort."""
     seen: BaseException | None = exc
     while seen is not None:
         issues = getattr(seen, "issues", None)

@@ -35,7 +35,6 @@ DEFAULT_FACETS = ("topic", "approach")
 EXAMPLE_KEY = "vaswani2017attention"
 ASSETS = ("symkd.js", "symkd.css")
 """The files of ``site/docs/assets/`` the generated pages load."""
-HOOK_FILE = "site/hooks/symkd_hook.py"
 
 
 def site_assets_folder() -> Path:
@@ -153,8 +152,8 @@ def example_entry_text(facets: Sequence[str], today: dt.date) -> str:
 def mkdocs_text(title: str) -> str:
     return f"""\
 # The site. `symkd build` (or `mkdocs build --strict` from here) generates the catalogue pages
-# through the hook below; site/docs holds hand-written pages and the assets, site/overrides the
-# theme overrides.
+# through the `symkd` plugin below (installed with symkd-survey); site/docs holds hand-written
+# pages and the assets, site/overrides the theme overrides.
 site_name: {_quote(title)}
 site_description: {_quote(f"{title}: a validated catalogue of papers")}
 docs_dir: site/docs
@@ -172,9 +171,12 @@ theme:
 
 plugins:
   - search
-
-hooks:
-  - {HOOK_FILE}
+  # The catalogue pages, and what the home page says about the subject. `catalogue:` (default:
+  # this folder) is the folder holding taxonomy.yaml and catalogue/.
+  - symkd:
+      heading: {_quote(title)}
+      lead: >-
+        A validated catalogue of papers, labelled by the facets of taxonomy.yaml.
 
 watch:
   - {CATALOGUE_DIR}
@@ -184,13 +186,6 @@ extra_css:
   - assets/symkd.css
 extra_javascript:
   - assets/symkd.js
-
-# What the home page says about the subject.
-extra:
-  symkd:
-    heading: {_quote(title)}
-    lead: >-
-      A validated catalogue of papers, labelled by the facets of taxonomy.yaml.
 
 markdown_extensions:
   - attr_list
@@ -216,14 +211,6 @@ nav:
   - Contributing: contributing.md
 """
 
-
-HOOK_TEXT = '''\
-"""The MkDocs hook of symkd: generates the catalogue pages (from the installed symkd package)."""
-
-from symkd_survey.site.plugin import on_files, on_post_page
-
-__all__ = ["on_files", "on_post_page"]
-'''
 
 OVERRIDE_TEXT = """\
 {#- Theme override: announce the Atom feed of recent additions to feed readers. -#}
@@ -324,7 +311,6 @@ def repository_files(title: str, facets: Sequence[str], today: dt.date) -> dict[
         TAXONOMY_FILE: taxonomy_text(facets),
         f"{CATALOGUE_DIR}/{EXAMPLE_KEY}.yaml": example_entry_text(facets, today),
         MKDOCS_FILE: mkdocs_text(title),
-        HOOK_FILE: HOOK_TEXT,
         "site/overrides/main.html": OVERRIDE_TEXT,
         "site/docs/contributing.md": CONTRIBUTING_TEXT,
         ".github/workflows/validate.yml": WORKFLOW_TEXT,

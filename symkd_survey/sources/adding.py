@@ -38,6 +38,7 @@ from symkd_survey.core.ids import normalize_doi, parse_arxiv_id
 from symkd_survey.core.issues import Issue, SymkdError, error
 from symkd_survey.core.keys import base_key, unique_key
 from symkd_survey.core.model import Entry, Ids, entry_to_yaml
+from symkd_survey.core.names import Name
 from symkd_survey.core.taxonomy import Taxonomy
 from symkd_survey.core.yamlio import parse_mapping, read_text
 from symkd_survey.sources.arxiv_client import ArxivClient, MissingIdsError, network_issue
@@ -133,7 +134,7 @@ def family_given(name: str) -> str:
         if tokens[index].lower() in PARTICLES:
             start = index
             break
-    return f"{' '.join(tokens[start:] + suffix)}, {' '.join(tokens[:start])}"
+    return Name(" ".join(tokens[start:] + suffix), " ".join(tokens[:start])).stored()
 
 
 def given_family(name: str) -> str:
@@ -142,8 +143,7 @@ def given_family(name: str) -> str:
     >>> given_family("Le Bras, Ronan")
     'Ronan Le Bras'
     """
-    family, comma, given = name.partition(",")
-    return " ".join(f"{given} {family}".split()) if comma else " ".join(name.split())
+    return Name.parse(name).display()
 
 
 def arxiv_authors(result: Any) -> list[str]:

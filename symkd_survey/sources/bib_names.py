@@ -12,6 +12,7 @@ import re
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts
 
+from symkd_survey.core.names import Name
 from symkd_survey.sources.bib_text import decoded_text
 
 
@@ -92,6 +93,9 @@ def drop_more_authors(names: list[str]) -> str | None:
 def format_name(raw: str) -> str:
     """One BibTeX name as ``"Family, Given"`` (decoded); a name with no given part stays whole.
 
+    A ``Jr`` part stays in the family part (``"King Jr., Martin"``): the catalogue's author
+    check allows one comma only, so the importer writes no ``"Family, Suffix, Given"``.
+
     >>> format_name("Jena D. Hwang"), format_name("Le Bras, Ronan"), format_name("{OpenAI}")
     ('Hwang, Jena D.', 'Le Bras, Ronan', 'OpenAI')
     >>> format_name(r"Ludwig van Beethoven"), format_name(r"Rockt{\\"a}schel, Tim")
@@ -100,4 +104,4 @@ def format_name(raw: str) -> str:
     parts = parse_single_name_into_parts(raw, strict=True)
     family = decoded_text(" ".join([*parts.von, *parts.last, *parts.jr]))
     given = decoded_text(" ".join(parts.first))
-    return f"{family}, {given}" if given else family
+    return Name(family, given).stored()

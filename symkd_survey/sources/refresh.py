@@ -158,18 +158,18 @@ def refresh(repo: Repository, keys: Sequence[str], client: ArxivClient, *, write
                               entry_to_yaml(new)))
     changes.sort(key=lambda change: change.key)
     if write:
-        _write(changes)
+        _write(changes, repo.entry_model())
     return RefreshResult(len(by_id), changes, write)
 
 
-def _write(changes: Sequence[Change]) -> None:
+def _write(changes: Sequence[Change], model: type[Entry] = Entry) -> None:
     """Check every new text and that no file changed meanwhile; then write them all."""
     issues: list[Issue] = []
     for change in changes:
         doc, problems = parse_mapping(change.new_text, change.display)
         issues.extend(problems)
         if doc is not None:
-            Entry.model_validate(doc.data)
+            model.model_validate(doc.data)
         if change.path.read_text(encoding="utf-8") != change.old_text:
             issues.append(error("refresh", change.display, 0, "the file changed while refreshing; nothing was written",
                                 "run 'symkd refresh' again"))

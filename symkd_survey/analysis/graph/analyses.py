@@ -3,7 +3,7 @@
 - :func:`citations_received`, :func:`pagerank`, :func:`foundational_works`: which works matter;
 - :func:`lineage` and :func:`citation_path`: which works descend from which;
 - :func:`cocitation` and :func:`bibliographic_coupling`: which works are alike;
-- :func:`flow_matrix`: which methods (or applications) build on which;
+- :func:`flow_matrix`: which values of a facet build on which;
 - :func:`components`: the connected parts and the isolated papers;
 - :func:`missing_works`: the works outside the catalogue that its papers cite most.
 """
@@ -327,7 +327,7 @@ class FlowMatrix:
 
 
 def flow_matrix(graph: nx.DiGraph, facet: str, taxonomy: Taxonomy | None = None) -> FlowMatrix:
-    """The flow matrix of ``facet`` (e.g. "method"): one pass over the edges."""
+    """The flow matrix of ``facet`` (one of the taxonomy's facets): one pass over the edges."""
     cells: Counter[tuple[str, str]] = Counter()
     for citing, cited in graph.edges:
         for x in graph.nodes[citing][facet] or (UNCLASSIFIED,):

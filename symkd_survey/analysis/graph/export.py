@@ -9,6 +9,7 @@ from typing import Any
 import networkx as nx
 
 from symkd_survey.analysis.graph import EXPORT_FORMATS
+from symkd_survey.core.names import Name
 
 LIST_SEPARATOR = ";"
 """How list attributes (taxonomy values) are joined in GraphML and GEXF, whose attributes are scalars."""
@@ -20,7 +21,7 @@ LIST_SEPARATOR = ";"
 def _scalar_attributes(graph: nx.DiGraph, key: str) -> dict[str, Any]:
     """Node attributes as scalars for GraphML/GEXF: lists joined by ``;``, no None."""
     data = graph.nodes[key]
-    family = data["first_author"].split(",")[0].strip()
+    family = Name.parse(data["first_author"]).family
     attributes: dict[str, Any] = {"label": f"{family} {data['year']}", "title": data["title"],
                                   "year": data["year"], "first_author": data["first_author"],
                                   "source": data["source"]}

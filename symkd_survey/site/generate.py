@@ -1,0 +1,106 @@
+"""Site generation: the catalogue as pages, independent of MkDocs.
+
+:func:`generate_site` turns a validated catalogue into a mapping ``{path: content}`` of
+Markdown pages and static files (data for the client-side table and graph, downloads, the
+Atom feed). The MkDocs plugin (:mod:`symkd_survey.site.plugin`) only hands these to MkDocs;
+:func:`write_generated` writes them to a folder for any other static-site tool. Generated
+paths come from validated keys and taxonomy ids, never from free text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from symkd_survey.core.catalogue import Repository
+from symkd_survey.exports.ris import export_ris
+from symkd_survey.site.feed import atom_feed
+from symkd_survey.site.graph import graph_json
+from symkd_survey.site.metadata import citation_meta
+from symkd_survey.site.model import SiteModel, SiteText, build_model
+from symkd_survey.site.pages import (
+    letter_pages,
+    render_corrections,
+    render_coverage,
+    render_downloads,
+    render_graph_page,
+    render_home,
+    render_node,
+    render_paper,
+    render_papers,
+    render_problems,
+    render_taxonomy_index,
+    render_timeline,
+)
+from symkd_survey.site.paths import node_page, paper_page, person_page, venue_page
+from symkd_survey.site.rendering import safe_json
+
+Content = str | bytes
+GeneratedSite = dict[str, Content]
+GENERATED_OUT_OF_NAV = ("papers/", "taxonomy/", "authors/", "venues/")  # many pages: never in the navigation
+
+
+def generate_site(repo: Repository, *, site_url: str | None = None, heads: dict[str, str] | None = None,
+                  text: SiteText | None = None) -> GeneratedSite:
+    """Every generated page and file of the site, keyed by its path in the docs folder.
+
+    ``heads``, when given, is filled with the extra ``<head>`` markup of each generated page
+    (the ``citation_*`` tags of paper pages), keyed by the same paths, for the plugin to insert.
+    ``text`` defaults to what the repository's ``mkdocs.yml`` says (:class:`SiteText`).
+    """
+    model = build_model(repo)
+    text = text or SiteText.from_repository(repo)
+    files: GeneratedSite = {
+        "index.md": render_home(model, text),
+        "papers.md": render_papers(model),
+        "coverage.md": render_coverage(model),
+        "timeline.md": render_timeline(model),
+        "problems.md": render_problems(model),
+        "corrections.md": render_corrections(model),
+        "taxonomy.md": render_taxonomy_index(model),
+        "graph.md": render_graph_page(model),
+        "downloads.md": render_downloads(model),
+        "assets/data/graph.json": safe_json(graph_json(model)),
+        "assets/data/bibtex.json": safe_json(table_json(model)),
+        "feed.xml": atom_feed(model, site_url, text.title),
+        "downloads/symkd-survey.bib": "".join(model.bibtex[k] + "\n" for k in sorted(model.bibtex)),
+        "downloads/symkd-survey-biblatex.bib": "".join(model.biblatex[k] + "\n" for k in sorted(model.biblatex)),
+        "downloads/symkd-survey.csl.json": "[\n" + ",\n".join(safe_json(model.csl[k]) for k in sorted(model.csl))
+                                           + "\n]\n",
+        "downloads/symkd-survey.ris": export_ris(model.catalogue),
+    }
+    for key in model.entries:
+        files[paper_page(key)] = render_paper(model, key)
+        if heads is not None:
+            heads[paper_page(key)] = citation_meta(model.entries[key])
+        files[f"papers/{key}.bib"] = model.bibtex.get(key, "")
+        files[f"papers/{key}.json"] = safe_json([model.csl[key]] if key in model.csl else [])
+        files[f"papers/{key}.ris"] = export_ris([model.catalogue.entries[key]])
+    for facet in model.taxonomy.facet_names:
+        for node_id in model.taxonomy.node_ids(facet):
+            files[node_page(facet, node_id)] = render_node(model, facet, node_id)
+    files.update(letter_pages(model, model.people, person_page, "Authors", "people"))
+    files.update(letter_pages(model, model.venues, venue_page, "Venues", "venues"))
+    files.update(graph_downloads(model))
+    return files
+
+
+def table_json(model: SiteModel) -> dict[str, str]:
+    """Each paper's BibTeX, for downloading the filtered table as one file."""
+    return {key: model.bibtex.get(key, "") for key in sorted(model.entries)}
+
+
+def graph_downloads(model: SiteModel) -> GeneratedSite:
+    from symkd_survey.analysis.graph.export import export_graph
+
+    return {"downloads/symkd-survey.graphml": export_graph(model.graph, "graphml")}
+
+
+def write_generated(files: GeneratedSite, folder: Path) -> None:
+    """Write generated files under ``folder`` (for tools other than MkDocs)."""
+    for path, content in files.items():
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
