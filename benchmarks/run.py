@@ -95,9 +95,11 @@ def graph_analyses(repo: Repository) -> None:
 
 def bibtex_floor(repo: Repository) -> Callable[[], object]:
     """bibtexparser writing the same entries, built beforehand (so only the writer is timed)."""
-    from bibtexparser import Library, write_string
+    from bibtexparser.entrypoint import write_string
+    from bibtexparser.library import Library
+    from bibtexparser.model import Block
 
-    blocks = [to_block(item.key, item.entry) for item in sorted(load_catalogue(repo), key=lambda i: i.key)]
+    blocks: list[Block] = [to_block(item.key, item.entry) for item in sorted(load_catalogue(repo), key=lambda i: i.key)]
     return lambda: write_string(Library(blocks), unparse_stack=[])
 
 

@@ -44,7 +44,8 @@ def test_unknown_self_and_repeated_edges_are_refused_and_nothing_is_written(mini
                              "west2023novacomet", "--evidence", "arXiv v1")
     assert status == 1
     assert err.splitlines() == [
-        "symkd cite-add:0: [cite-add] unknown cited key 'west2022symbolik' (did you mean 'west2022symbolic'?)",
+        "symkd cite-add:0: [unknown-key] no catalogue entry 'west2022symbolik' for the cited paper "
+        "(did you mean 'west2022symbolic'?)",
         "symkd cite-add:0: [cite-add] 'west2023novacomet' cannot cite itself",
         "symkd cite-add:0: [cite-add] nothing was written"]
     assert _files(mini_repo) == before
@@ -58,7 +59,8 @@ def test_a_csv_of_edges_reports_each_bad_line(mini_repo: Repository, run_cli: Ru
     before = _files(mini_repo)
     status, _, err = run_cli("--root", mini_repo.root, "cite-add", "--from", csv_file)
     assert status == 1
-    assert f"{csv_file}:3: [cite-add] unknown cited key 'nobody2020x' (add the paper first)" in err.splitlines()
+    assert (f"{csv_file}:3: [unknown-key] no catalogue entry 'nobody2020x' for the cited paper (add the paper first)"
+            in err.splitlines())
     assert _files(mini_repo) == before
     csv_file.write_text("citing_key,cited_key,evidence\nwest2023novacomet,west2022symbolic,arXiv v1\n")
     assert run_cli("--root", mini_repo.root, "cite-add", "--from", csv_file)[0] == 0

@@ -14,11 +14,12 @@ from werkzeug import Request, Response
 from symkd_survey.core.catalogue import Repository, load_catalogue
 from symkd_survey.core.issues import SymkdError
 from symkd_survey.review.discovery import (
+    Candidate,
     Query,
+    SeenIndex,
     citation_candidates,
     load_config,
     search_arxiv,
-    work_id,
 )
 from symkd_survey.review.review_files import read_queue, read_runs
 
@@ -116,11 +117,15 @@ def repo(tmp_path: Path) -> Repository:
     return Repository(root)
 
 
-def test_work_id_normalises() -> None:
-    assert work_id("arxiv:2401.00001v3") == "arxiv:2401.00001"
-    assert work_id("doi:https://doi.org/10.1000/ABC") == "doi:10.1000/abc"
-    assert work_id("arxiv:24-01") is None
-    assert work_id("2401.00001") is None
+def test_seen_works_are_known_by_the_one_identity_and_title_only_with_a_close_year() -> None:
+    index = SeenIndex()
+    index.add(["arxiv:2401.00001v3", "doi:10.1000/ABC"], "Editorial", 2020)
+    assert index.seen(Candidate("doi:10.48550/arXiv.2401.00001"))  # arXiv's DOI is its arXiv id
+    assert index.seen(Candidate("doi:https://doi.org/10.1000/abc"))
+    assert index.seen(Candidate("arxiv:2999.00001", title="EDITORIAL", published=dt.date(2021, 5, 1)))
+    assert not index.seen(Candidate("arxiv:2999.00002", title="Editorial", published=dt.date(2024, 5, 1)))
+    assert index.seen(Candidate("arxiv:2999.00003", title="Editorial"))  # no year to tell them apart
+    assert not index.seen(Candidate("arxiv:2999.00004", title="Letters", published=dt.date(2020, 1, 1)))
 
 
 def test_query_has_terms_categories_and_date_window() -> None:
@@ -178,6 +183,7 @@ def test_discover_writes_ranked_deduplicated_queue(search: FakeSearch, repo: Rep
         ("2610.00001", "Symbolic knowledge distillation for commonsense students", "Teacher writes triples."),
         ("2301.00001", "Symbolic knowledge distillation of commonsense", "already catalogued, other version"),
         ("2610.00002", "Protein folding", "Nothing to do with language."),
+        # the title of a catalogue entry of 2023, three years on: by the identity of a work, another work
         ("2610.00003", "distilling RATIONALES into small models!", "same title as a catalogue entry"),
     ], 4)]
     status, out, err = run_cli("--root", repo.root, "discover")
@@ -187,13 +193,14 @@ def test_discover_writes_ranked_deduplicated_queue(search: FakeSearch, repo: Rep
     assert query["max_results"] == "5"
     queue = read_queue(repo.root / "screening" / "queue.yaml")
     ids = [item.id for item in queue.items]
-    assert set(ids) == {"arxiv:2610.00001", "arxiv:2610.00002", "arxiv:2205.00001", "doi:10.1000/shared"}
+    assert set(ids) == {"arxiv:2610.00001", "arxiv:2610.00002", "arxiv:2610.00003", "arxiv:2205.00001",
+                        "doi:10.1000/shared"}
     assert ids.index("arxiv:2610.00001") < ids.index("arxiv:2610.00002")
     assert queue.identified == {"arxiv-search": 4, "catalogue-citations": 2}
-    assert queue.duplicates_removed == 2
+    assert queue.duplicates_removed == 1
     assert "text similarity" in out and "cited by 2 catalogue papers" in out
     runs = read_runs(repo.root / "screening" / "runs.yaml")
-    assert [r.queued for r in runs] == [4]
+    assert [r.queued for r in runs] == [5]
 
 
 def test_excluded_work_never_comes_back(search: FakeSearch, repo: Repository, run_cli: Run) -> None:

@@ -128,7 +128,7 @@ def test_no_cache_asks_again(repo: Repository, fake: FakeArxiv, run_cli: Run) ->
 def test_unknown_key_and_entry_without_arxiv_id(repo: Repository, fake: FakeArxiv, run_cli: Run) -> None:
     status, out, err = run_cli("--root", repo.root, "refresh", "gulcehre2023reinforcd", "chiang2023vicuna")
     assert (status, out) == (1, "")
-    assert err == ("symkd refresh:0: [key] no entry 'gulcehre2023reinforcd' in the catalogue "
+    assert err == ("symkd refresh:0: [unknown-key] no catalogue entry 'gulcehre2023reinforcd' "
                    "(did you mean 'gulcehre2023reinforced'?)\n"
                    "catalogue/chiang2023vicuna.yaml:0: [refresh] 'chiang2023vicuna' has no arXiv id; "
                    "nothing to refresh\n")

@@ -96,7 +96,7 @@ def test_unknown_values_are_all_reported_with_did_you_mean(real: tuple[Catalogue
         "symkd export bibtex:0: [select] unknown application 'comonsense' (did you mean 'commonsense'?)",
         "symkd export bibtex:0: [select] unknown area 'edting' (did you mean 'editing'?)",
         "symkd export bibtex:0: [select] unknown source 'survy' (did you mean 'survey'?)",
-        "symkd export bibtex:0: [select] no entry has the key 'west2022symbolc' (did you mean 'west2022symbolic'?)",
+        "symkd export bibtex:0: [unknown-key] no catalogue entry 'west2022symbolc' (did you mean 'west2022symbolic'?)",
         "symkd export bibtex:0: [select] --year-from 2024 is after --year-to 2020 (swap them)",
     ]
 

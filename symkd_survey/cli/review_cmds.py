@@ -80,8 +80,8 @@ def cmd_discover(args: argparse.Namespace) -> int:
 
 
 def cmd_screen(args: argparse.Namespace) -> int:
+    from symkd_survey.core.identity import normalize_reference
     from symkd_survey.core.yamlio import read_text
-    from symkd_survey.review.discovery import work_id
     from symkd_survey.review.review_files import QUEUE_FILE, read_queue
     from symkd_survey.review.screening import DECISIONS_FILE, append_decisions, make_decision, parse_batch
 
@@ -101,7 +101,7 @@ def cmd_screen(args: argparse.Namespace) -> int:
             raise SymkdError([error("args", "symkd screen", 0,
                                     "give one ID and exactly one of --include, --exclude REASON, --maybe")])
         queue = read_queue(repo.root / QUEUE_FILE, QUEUE_FILE)
-        norm = work_id(args.id)
+        norm = normalize_reference(args.id)
         item = next((i for i in queue.items if i.id == norm), None)
         source = item.sources[0] if item is not None and len(item.sources) == 1 else None
         new = [make_decision(args.id, chosen[0], reason=args.exclude, note=args.note, today=today,

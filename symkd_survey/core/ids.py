@@ -174,13 +174,14 @@ of edges), wherever it is found."""
 
 
 def unknown_key(key: str, known: Iterable[str], *, path: str = "symkd", line: int = 0,
-                hint: str = "see the file names in catalogue/") -> Issue:
+                hint: str = "see the file names in catalogue/", role: str = "") -> Issue:
     """The issue for ``key`` naming no catalogue entry: the closest of ``known`` as a "did you
-    mean", else ``hint``.
+    mean", else ``hint``; ``role`` says which paper the key was meant to name ("cited").
 
     >>> unknown_key("west2022symbolik", ["west2022symbolic"]).format()
     "symkd:0: [unknown-key] no catalogue entry 'west2022symbolik' (did you mean 'west2022symbolic'?)"
     """
     close = did_you_mean(key, known)
-    return error(UNKNOWN_KEY, path, line, f"no catalogue entry '{key}'",
+    what = f" for the {role} paper" if role else ""
+    return error(UNKNOWN_KEY, path, line, f"no catalogue entry '{key[:80]}'{what}",
                  f"did you mean '{close}'?" if close else hint)

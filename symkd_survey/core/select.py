@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import get_args
 
 from symkd_survey.core.catalogue import LoadedEntry
-from symkd_survey.core.ids import did_you_mean
+from symkd_survey.core.ids import did_you_mean, unknown_key
 from symkd_survey.core.issues import Issue, SymkdError, error
 from symkd_survey.core.model import Entry, Source
 from symkd_survey.core.taxonomy import Taxonomy
@@ -92,9 +92,7 @@ def resolve_filters(
         if value in keys:
             chosen.add(value)
         else:
-            close = did_you_mean(value, keys)
-            issues.append(error("select", where, 0, f"no entry has the key '{value}'",
-                                f"did you mean '{close}'?" if close else "see the file names in catalogue/"))
+            issues.append(unknown_key(value, keys, path=where))
     if year_from is not None and year_to is not None and year_from > year_to:
         issues.append(error("select", where, 0, f"--year-from {year_from} is after --year-to {year_to}",
                             "swap them"))

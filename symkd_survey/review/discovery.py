@@ -18,7 +18,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from symkd_survey.core.catalogue import Catalogue, Repository
-from symkd_survey.core.ids import normalize_arxiv_id, normalize_doi, normalize_title
+from symkd_survey.core.identity import entry_references, normalize_reference
+from symkd_survey.core.ids import normalize_doi, normalize_title
 from symkd_survey.core.issues import Issue, SymkdError, error
 from symkd_survey.core.yamlio import YamlDocument, read_mapping
 from symkd_survey.sources.arxiv_client import ArxivClient
@@ -40,54 +41,40 @@ SOURCES = (SOURCE_ARXIV, SOURCE_CITATIONS)
 # --------------------------------------------------------------------------- identity
 
 
-def work_id(text: str) -> str | None:
-    """A work's identifier in the catalogue's ``references`` form, ``arxiv:ID`` or ``doi:DOI``,
-    normalised (no arXiv version, DOI lower-cased without resolver); None when malformed.
-
-    >>> work_id("arxiv:2401.00001v3"), work_id("doi:10.1000/ABC"), work_id("arxiv:nonsense")
-    ('arxiv:2401.00001', 'doi:10.1000/abc', None)
-    """
-    scheme, sep, rest = text.strip().partition(":")
-    if not sep:
-        return None
-    if scheme == "arxiv":
-        norm = normalize_arxiv_id(rest)
-        return f"arxiv:{norm}" if norm else None
-    if scheme == "doi":
-        doi = normalize_doi(rest)
-        return f"doi:{doi}" if doi else None
-    return None
-
-
 @dataclass(slots=True)
 class SeenIndex:
-    """Every identity already known: catalogue entries and screened works."""
+    """Every identity already known: catalogue entries and screened works.
+
+    Identifiers are compared in the one normal form (:func:`~symkd_survey.core.identity.normalize_reference`:
+    arXiv ids without version, arXiv's own DOIs as arXiv ids, DOIs lower-cased). A title alone
+    matches only where the years are within one of each other, or a year is unknown: a yearly
+    "Editorial" or a 1957 book and a 1966 article of one title are different works.
+    """
 
     ids: set[str] = field(default_factory=set)
-    titles: set[str] = field(default_factory=set)
+    titles: dict[str, set[int | None]] = field(default_factory=dict)
 
-    def add(self, ids: Iterable[str], title: str | None = None) -> None:
-        self.ids.update(ids)
+    def add(self, ids: Iterable[str], title: str | None = None, year: int | None = None) -> None:
+        self.ids.update(norm for norm in (normalize_reference(i) for i in ids) if norm is not None)
         if title:
             norm = normalize_title(title)
             if norm:
-                self.titles.add(norm)
+                self.titles.setdefault(norm, set()).add(year)
 
     def seen(self, candidate: Candidate) -> bool:
-        if any(i in self.ids for i in candidate.ids()):
+        if any(normalize_reference(i) in self.ids for i in candidate.ids()):
             return True
-        return bool(candidate.title) and normalize_title(candidate.title) in self.titles
+        years = self.titles.get(normalize_title(candidate.title)) if candidate.title else None
+        if not years:
+            return False
+        year = candidate.published.year if candidate.published else None
+        return year is None or None in years or any(abs(year - y) <= 1 for y in years if y is not None)
 
 
 def catalogue_index(catalogue: Catalogue) -> SeenIndex:
     index = SeenIndex()
     for loaded in catalogue:
-        ids = []
-        if loaded.entry.ids.arxiv:
-            ids.append(f"arxiv:{loaded.entry.ids.arxiv}")
-        if loaded.entry.ids.doi:
-            ids.append(f"doi:{loaded.entry.ids.doi}")
-        index.add(ids, loaded.entry.title)
+        index.add(entry_references(loaded.entry), loaded.entry.title, loaded.entry.year)
     return index
 
 
@@ -305,7 +292,7 @@ def citation_candidates(catalogue: Catalogue, minimum: int = 2) -> list[Candidat
     citers: dict[str, set[str]] = {}
     for loaded in catalogue:
         for ref in loaded.entry.references:
-            norm = work_id(ref)
+            norm = normalize_reference(ref)
             if norm is not None:
                 citers.setdefault(norm, set()).add(loaded.key)
     return [Candidate(ref, sources={SOURCE_CITATIONS}, cited_by=keys)

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from symkd_survey.core.identity import normalize_reference
 from symkd_survey.core.issues import SymkdError, error
 from symkd_survey.core.yamlio import dump_mapping, read_mapping
-from symkd_survey.review.discovery import SCREENING_DIR, SOURCES, DiscoveryResult, work_id
+from symkd_survey.review.discovery import SCREENING_DIR, SOURCES, DiscoveryResult
 
 QUEUE_FILE = f"{SCREENING_DIR}/queue.yaml"
 
@@ -83,14 +84,14 @@ def read_queue(file: Path, display: str = QUEUE_FILE) -> Queue:
         issues.append(error("queue", display, doc.line_of(("candidates",)), "candidates must be a list"))
     for n, item in enumerate(raw_items):
         line = doc.line_of(("candidates", n))
-        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or work_id(item["id"]) is None:
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or normalize_reference(item["id"]) is None:
             issues.append(error("queue", display, line, "each candidate needs an id arxiv:ID or doi:DOI"))
             continue
         sources = item.get("sources", [])
         if not isinstance(sources, list) or not all(s in SOURCES for s in sources):
             issues.append(error("queue", display, line, f"unknown source in {sources!r}"))
             continue
-        items.append(QueueItem(str(work_id(item["id"])), str(item.get("title", "")), tuple(sources),
+        items.append(QueueItem(str(normalize_reference(item["id"])), str(item.get("title", "")), tuple(sources),
                                str(item.get("score", "")), line))
     if issues:
         raise SymkdError(issues)

@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from symkd_survey.core.fileio import atomic_write, create_exclusive
+from symkd_survey.core.identity import normalize_reference
 from symkd_survey.core.ids import did_you_mean
 from symkd_survey.core.issues import Issue, SymkdError, error
 from symkd_survey.core.text import text_problem
 from symkd_survey.core.yamlio import YamlDocument, dump_mapping, parse_mapping, read_text
-from symkd_survey.review.discovery import SCREENING_DIR, SOURCES, SeenIndex, work_id
+from symkd_survey.review.discovery import SCREENING_DIR, SOURCES, SeenIndex
 
 DECISIONS_FILE = f"{SCREENING_DIR}/decisions.yaml"
 HEADER = "decisions:\n"
@@ -90,7 +91,7 @@ def _parse_items(doc: YamlDocument, path: str) -> tuple[list[Decision], list[Iss
                                 f"fields are {', '.join(FIELDS)}"))
             continue
         raw_id = item.get("id")
-        norm = work_id(raw_id) if isinstance(raw_id, str) else None
+        norm = normalize_reference(raw_id) if isinstance(raw_id, str) else None
         if norm is None:
             issues.append(error("decision-id", path, line, f"malformed id {raw_id!r}",
                                 "write arxiv:ID (e.g. arxiv:2401.00001) or doi:DOI"))

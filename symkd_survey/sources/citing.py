@@ -23,7 +23,7 @@ from pathlib import Path
 from symkd_survey.checking.checks import run_checks
 from symkd_survey.core.catalogue import Catalogue, LoadedEntry, Repository, load_catalogue
 from symkd_survey.core.fileio import atomic_write
-from symkd_survey.core.ids import did_you_mean
+from symkd_survey.core.ids import unknown_key
 from symkd_survey.core.issues import Issue, SymkdError, error, warning
 from symkd_survey.core.model import Entry, ReferenceList, entry_to_yaml
 from symkd_survey.core.text import text_problem
@@ -108,9 +108,8 @@ def plan_cite_add(repo: Repository, edges: Iterable[Edge], *, complete: bool = F
 def _edge_problem(catalogue: Catalogue, edge: Edge, new_cites: dict[str, list[str]]) -> Issue | None:
     for role, key in (("citing", edge.citing), ("cited", edge.cited)):
         if key not in catalogue.entries:
-            close = did_you_mean(key, catalogue.entries)
-            return error(CHECK, edge.where, edge.line, f"unknown {role} key '{key[:80]}'",
-                         f"did you mean '{close}'?" if close else "add the paper first")
+            return unknown_key(key, catalogue.entries, path=edge.where, line=edge.line, hint="add the paper first",
+                               role=role)
     if edge.citing == edge.cited:
         return error(CHECK, edge.where, edge.line, f"'{edge.citing}' cannot cite itself")
     problem = text_problem(edge.evidence, "short")

@@ -31,7 +31,7 @@ from typing import Any
 
 from symkd_survey.core.catalogue import LoadedEntry, Repository, load_catalogue
 from symkd_survey.core.fileio import atomic_write
-from symkd_survey.core.ids import did_you_mean
+from symkd_survey.core.ids import unknown_key
 from symkd_survey.core.issues import Issue, SymkdError, error
 from symkd_survey.core.model import Entry, entry_to_data, entry_to_yaml
 from symkd_survey.core.yamlio import parse_mapping
@@ -113,9 +113,8 @@ def _select(repo: Repository, keys: Sequence[str]) -> list[LoadedEntry]:
         for key in dict.fromkeys(keys):
             item = catalogue.entries.get(key)
             if item is None:
-                close = did_you_mean(key, catalogue.entries)
-                issues.append(error("key", "symkd refresh", 0, f"no entry '{key}' in the catalogue",
-                                    f"did you mean '{close}'?" if close else "give catalogue keys (file names)"))
+                issues.append(unknown_key(key, catalogue.entries, path="symkd refresh",
+                                          hint="give catalogue keys (file names)"))
             elif not item.entry.ids.arxiv:
                 issues.append(error("refresh", item.path, 0, f"'{key}' has no arXiv id; nothing to refresh"))
             else:
