@@ -10,10 +10,7 @@ from typing import Any
 
 from symkd_survey.checking.validate import validate
 from symkd_survey.cli.common import print_issues, repository
-from symkd_survey.core.formatting import format_entries
-from symkd_survey.core.gitrepo import changed_entries
 from symkd_survey.core.issues import SymkdError, error
-from symkd_survey.core.stats import compute_stats, format_stats
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -22,6 +19,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if args.changed_since is not None:
         if paths:
             raise SymkdError([error("args", "symkd validate", 0, "give PATHs or --changed-since, not both")])
+        from symkd_survey.core.gitrepo import changed_entries  # git only when asked for
+
         changed = changed_entries(repo, args.changed_since)
         if changed.everything is not None:
             print(f"checking every entry: {changed.everything}", file=sys.stderr)
@@ -49,6 +48,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from symkd_survey.core.stats import compute_stats, format_stats
+
     repo = repository(args)
     result = validate(repo)
     if result.errors:
@@ -60,6 +61,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_format(args: argparse.Namespace) -> int:
+    from symkd_survey.core.formatting import format_entries
+
     repo = repository(args)
     result = format_entries(repo, [Path(p) for p in args.paths], write=not args.check)
     print_issues(result.issues)

@@ -34,13 +34,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
-
-from bibtexparser.entrypoint import write_string
-from bibtexparser.library import Library
-from bibtexparser.model import Block, Field
-from bibtexparser.model import Entry as BibEntry
-from bibtexparser.writer import BibtexFormat
+from functools import cache
+from typing import TYPE_CHECKING, Literal
 
 from symkd_survey.core.catalogue import LoadedEntry
 from symkd_survey.core.issues import Issue, SymkdError, error, sort_issues
@@ -54,6 +49,11 @@ from symkd_survey.core.latex import (
     title_text,
 )
 from symkd_survey.core.model import Entry
+
+if TYPE_CHECKING:  # bibtexparser is imported where blocks are built, not by validation
+    from bibtexparser.model import Block
+    from bibtexparser.model import Entry as BibEntry
+    from bibtexparser.writer import BibtexFormat
 
 Dialect = Literal["bibtex", "biblatex"]
 DIALECTS: tuple[Dialect, ...] = ("bibtex", "biblatex")
@@ -236,31 +236,45 @@ def _biblatex_fields(entry: Entry, builder: _Builder) -> str:
     return kind
 
 
+def _fields(key: str, entry: Entry, dialect: Dialect) -> tuple[str, list[tuple[str, str]]]:
+    """The entry type and every finished field value; raises :class:`EntryExportError` listing
+    every field that cannot be written. No bibtexparser object is built (validation's path)."""
+    builder = _Builder(ascii_only=dialect == "bibtex")
+    entry_type = _bibtex_fields(entry, builder) if dialect == "bibtex" else _biblatex_fields(entry, builder)
+    if builder.problems:
+        raise EntryExportError(key, builder.problems)
+    return entry_type, builder.fields
+
+
 def to_block(key: str, entry: Entry, dialect: Dialect = "bibtex") -> BibEntry:
     """The bibtexparser block for one entry, every value finished and enclosed in braces.
 
     Raises :class:`EntryExportError` listing every field that cannot be written.
     """
-    builder = _Builder(ascii_only=dialect == "bibtex")
-    entry_type = _bibtex_fields(entry, builder) if dialect == "bibtex" else _biblatex_fields(entry, builder)
-    if builder.problems:
-        raise EntryExportError(key, builder.problems)
-    return BibEntry(entry_type, key, [Field(name, "{" + value + "}") for name, value in builder.fields])
+    from bibtexparser.model import Entry as BibEntry
+    from bibtexparser.model import Field
+
+    entry_type, fields = _fields(key, entry, dialect)
+    return BibEntry(entry_type, key, [Field(name, "{" + value + "}") for name, value in fields])
 
 
+@cache
 def _format() -> BibtexFormat:
+    from bibtexparser.writer import BibtexFormat
+
     style = BibtexFormat()  # type: ignore[no-untyped-call]  # bibtexparser leaves __init__ unannotated
     style.indent = "  "
     style.block_separator = "\n"
     return style
 
 
-_FORMAT = _format()
-
-
 def _write(blocks: list[Block]) -> str:
-    """The blocks as text; the empty unparse stack writes each value exactly as built."""
-    return write_string(Library(blocks), unparse_stack=[], bibtex_format=_FORMAT)
+    """The blocks as text; the empty unparse stack writes each value exactly as built.
+    (bibtexparser is imported here, by the exports, so that validation starts without it.)"""
+    from bibtexparser.entrypoint import write_string
+    from bibtexparser.library import Library
+
+    return write_string(Library(blocks), unparse_stack=[], bibtex_format=_format())
 
 
 def _issues(item: LoadedEntry, exc: EntryExportError, dialect: Dialect) -> list[Issue]:
@@ -285,7 +299,7 @@ def export_problems(item: LoadedEntry) -> list[Issue]:
     """Why ``item`` cannot be exported as BibTeX or BibLaTeX (empty when it can): validation
     runs this on every entry, so that an entry that validates never breaks an export for others."""
     try:
-        to_block(item.key, item.entry, "bibtex")
+        _fields(item.key, item.entry, "bibtex")
         return []  # BibLaTeX writes the same values with less escaping: what BibTeX writes, it writes
     except EntryExportError:
         pass
@@ -293,7 +307,7 @@ def export_problems(item: LoadedEntry) -> list[Issue]:
     reported: set[str] = set()
     for dialect in ("bibtex", "biblatex"):
         try:
-            to_block(item.key, item.entry, dialect)
+            _fields(item.key, item.entry, dialect)
         except EntryExportError as exc:
             fresh = [p for p in exc.problems if p.field not in reported]  # a lone brace fails both: say it once
             reported.update(p.field for p in fresh)
