@@ -263,27 +263,47 @@ def _tree_label(role: str, tree: Path) -> str:
     return f"`symkd validate`, {role} {tree}" + (f" (commit {commit})" if commit else "")
 
 
-def startup_commands(data_root: Path, baseline: Path | None, trees: list[Path]) -> list[Command]:
+def same_catalogue(trees: list[Path]) -> None:
+    """Refuse trees whose catalogue files differ: with ``--own-data`` each tree validates its own
+    repository (its taxonomy in the format its code reads), which is a fair comparison only
+    when the entry files are the same bytes."""
+    first = trees[0] / "catalogue"
+    names = sorted(p.name for p in first.glob("*.yaml"))
+    for tree in trees[1:]:
+        other = tree / "catalogue"
+        if sorted(p.name for p in other.glob("*.yaml")) != names or any(
+                (first / n).read_bytes() != (other / n).read_bytes() for n in names):
+            raise RuntimeError(f"--own-data: the catalogue of {tree} differs from that of {trees[0]}")
+
+
+def startup_commands(data_root: Path, baseline: Path | None, trees: list[Path], *,
+                     own_data: bool = False) -> list[Command]:
     """The floor, the bare interpreter, ``symkd validate`` with the code of each of ``trees``, then
-    with the baseline's (last, when given)."""
-    validate_argv = [sys.executable, "-m", "symkd_survey", "--root", str(data_root), "validate"]
+    with the baseline's (last, when given). With ``own_data`` each tree validates its own
+    repository instead of ``data_root``."""
+    def validate_argv(tree: Path) -> list[str]:
+        root = tree if own_data else data_root
+        return [sys.executable, "-m", "symkd_survey", "--root", str(root), "validate"]
+
     commands = [
         Command(f'floor: `python -c "{FLOOR}"`', [sys.executable, "-c", FLOOR]),
         Command("interpreter alone: `python -c pass`", [sys.executable, "-c", "pass"]),
     ]
     for tree in trees:
         role = "this checkout" if tree.resolve() == REPO_ROOT else "code of"
-        commands.append(Command(_tree_label(role, tree), validate_argv, tree))
+        commands.append(Command(_tree_label(role, tree), validate_argv(tree), tree))
     if baseline is not None:
-        commands.append(Command(_tree_label("baseline", baseline), validate_argv, baseline))
+        commands.append(Command(_tree_label("baseline", baseline), validate_argv(baseline), baseline))
     return commands
 
 
 def measure_startup(data_root: Path, baseline: Path | None, repeat: int,
-                    trees: list[Path] | None = None) -> list[Command]:
+                    trees: list[Path] | None = None, *, own_data: bool = False) -> list[Command]:
     """Best of ``repeat`` interleaved runs of each command, after one warm-up run each (which
     also writes the trees' byte-code caches, as any installed copy has them)."""
-    commands = startup_commands(data_root, baseline, trees or [REPO_ROOT])
+    if own_data:
+        same_catalogue([*(trees or [REPO_ROOT]), *([baseline] if baseline is not None else [])])
+    commands = startup_commands(data_root, baseline, trees or [REPO_ROOT], own_data=own_data)
     with tempfile.TemporaryDirectory(prefix="symkd-startup-") as folder:
         cwd = Path(folder)  # outside both trees: the current folder must not decide which code is imported
         for command in commands:
@@ -313,17 +333,20 @@ def speedup(current: Command, baseline: Command, floor: Command) -> str:
             f"Target {verdict}{strict}.")
 
 
-def startup_section(commands: list[Command], data_root: Path, argv_shown: str, *, baseline: bool) -> str:
+def startup_section(commands: list[Command], data_root: Path, argv_shown: str, *, baseline: bool,
+                    own_data: bool = False) -> str:
     floor = commands[0]
     repeat = len(floor.seconds)
     lines = [
         STARTUP_HEADING, "",
         f"Measured by `{argv_shown}` on {machine()}, {time.strftime('%Y-%m-%d')}: `python -m symkd_survey --root "
-        f"{data_root} validate` ({len(list((data_root / 'catalogue').glob('*.yaml')))} catalogue files), each command "
+        f"{'TREE' if own_data else data_root} validate` ({len(list((data_root / 'catalogue').glob('*.yaml')))} "
+        "catalogue files" + ("; each tree validates its own checkout, whose catalogue files are identical"
+                             if own_data else "") + "), each command "
         f"a child process run from a folder outside the trees with PYTHONPATH naming its code, {repeat} interleaved "
         "runs after a warm-up; wall time from spawn to exit. The floor is the interpreter importing PyYAML and "
         "pydantic, which any validator of this catalogue needs; the ratio is against it."
-        + ("" if data_root.resolve() == REPO_ROOT else
+        + ("" if own_data or data_root.resolve() == REPO_ROOT else
            f" The data validated is {data_root}'s (`--data-root`), not this repository's."), "",
         "| command | best (ms) | median (ms) | best / floor |",
         "|---|---:|---:|---:|",
@@ -365,18 +388,23 @@ def main(argv: list[str] | None = None) -> int:
                              "of a commit)")
     parser.add_argument("--data-root", type=Path, default=REPO_ROOT, metavar="DIR",
                         help="start-up: the repository whose catalogue is validated (default: this one)")
+    parser.add_argument("--own-data", action="store_true",
+                        help="start-up: each tree validates its own repository (their catalogue files must be "
+                             "identical), for versions whose taxonomy formats differ")
     args = parser.parse_args(argv)
     if args.repeat < 1 or args.startup_repeat < 1:
         parser.error("--repeat and --startup-repeat must be at least 1")
     shown = " ".join(["python -m benchmarks.run", *(argv if argv is not None else sys.argv[1:])])
     try:
-        commands = measure_startup(args.data_root, args.baseline_tree, args.startup_repeat, args.tree)
+        commands = measure_startup(args.data_root, args.baseline_tree, args.startup_repeat, args.tree,
+                                   own_data=args.own_data)
     except RuntimeError as exc:
         hint = ("\nA baseline whose code refuses the data (say, a taxonomy key added since) cannot be compared on "
                 "it: pass --data-root with a repository both accept, such as the baseline tree, if its catalogue "
                 "is the same.") if args.baseline_tree is not None else ""
         parser.exit(1, f"benchmarks.run: {exc}{hint}\n")
-    startup = startup_section(commands, args.data_root, shown, baseline=args.baseline_tree is not None)
+    startup = startup_section(commands, args.data_root, shown, baseline=args.baseline_tree is not None,
+                              own_data=args.own_data)
     if args.startup_only:
         previous = args.out.read_text(encoding="utf-8") if args.out.exists() else "# Benchmark results\n"
         args.out.write_text(replace_section(previous, startup), encoding="utf-8")
