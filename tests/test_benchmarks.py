@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate import make_repository
-from benchmarks.run import STARTUP_HEADING, replace_section
+from benchmarks.run import STARTUP_HEADING, replace_section, same_catalogue
 from benchmarks.run import main as run_benchmarks
 from symkd_survey.checking.validate import validate
 from symkd_survey.core.catalogue import load_catalogue
@@ -81,3 +81,16 @@ def test_a_tree_whose_code_is_not_what_gets_imported_is_refused(
     assert re.search(f"PYTHONPATH={re.escape(str(tmp_path))} imports /.+/symkd_survey, not that tree's code",
                      capsys.readouterr().err)
     assert not (tmp_path / "RESULTS.md").exists()
+
+
+def test_own_data_refuses_trees_whose_entry_files_differ(tmp_path: Path) -> None:
+    first = seeded_repository(tmp_path / "a", ("west2022symbolic", "hsieh2023distilling")).root
+    second = seeded_repository(tmp_path / "b", ("west2022symbolic", "hsieh2023distilling")).root
+    same_catalogue([first, second])  # the same bytes: comparable
+    entry = second / "catalogue" / "west2022symbolic.yaml"
+    entry.write_text(entry.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="differs from that of"):
+        same_catalogue([first, second])
+    (second / "catalogue" / "west2022symbolic.yaml").unlink()
+    with pytest.raises(RuntimeError, match="differs from that of"):
+        same_catalogue([first, second])
