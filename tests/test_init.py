@@ -11,6 +11,7 @@ import contextlib
 import io
 import json
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,8 @@ import pytest
 
 from symkd_survey.cli import main
 from symkd_survey.site.scaffold import init_repository
+
+from .git_support import commit, git
 
 TAXONOMY = """\
 schema_version: 1
@@ -264,3 +267,19 @@ def test_second_survey_site_never_names_this_surveys_subject(survey: Survey) -> 
              for page in survey.site.rglob("*.html")
              if re.search(r"method|symbolic knowledge distillation", page.read_text(encoding="utf-8"), re.I)}
     assert leaks == set()
+
+
+def test_second_survey_diff_reports_its_own_matrix(survey: Survey, tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(survey.root, root)
+    git(root, "init", "-q")
+    commit(root, "the second survey")
+    kitaev = root / "catalogue" / "kitaev2018constituency.yaml"
+    kitaev.write_text(kitaev.read_text(encoding="utf-8").replace("architecture: [transformer]",
+                                                                 "architecture: [recurrent]"), encoding="utf-8")
+    run = symkd(root, "diff", "HEAD", "--no-bibtex")
+    assert run.code == 0, run.err
+    assert "`kitaev2018constituency`: `taxonomy.architecture`" in run.out
+    assert "#### Taxonomy cells, task × architecture (2)" in run.out
+    assert "| parsing | recurrent | 0 | 1 (+1) |" in run.out and "| parsing | transformer | 2 | 1 (-1) |" in run.out
+    assert "method" not in run.out.lower()

@@ -51,22 +51,22 @@ def generate_site(repo: Repository, *, site_url: str | None = None, heads: dict[
     text = text or SiteText.from_repository(repo)
     files: GeneratedSite = {
         "index.md": render_home(model, text),
-        "papers.md": render_papers(model),
+        "papers.md": render_papers(model, text.stem),
         "coverage.md": render_coverage(model),
         "timeline.md": render_timeline(model),
         "problems.md": render_problems(model),
         "corrections.md": render_corrections(model),
         "taxonomy.md": render_taxonomy_index(model),
         "graph.md": render_graph_page(model),
-        "downloads.md": render_downloads(model),
+        "downloads.md": render_downloads(model, text.stem),
         "assets/data/graph.json": safe_json(graph_json(model)),
         "assets/data/bibtex.json": safe_json(table_json(model)),
-        "feed.xml": atom_feed(model, site_url, text.title),
-        "downloads/symkd-survey.bib": "".join(model.bibtex[k] + "\n" for k in sorted(model.bibtex)),
-        "downloads/symkd-survey-biblatex.bib": "".join(model.biblatex[k] + "\n" for k in sorted(model.biblatex)),
-        "downloads/symkd-survey.csl.json": "[\n" + ",\n".join(safe_json(model.csl[k]) for k in sorted(model.csl))
+        "feed.xml": atom_feed(model, site_url, text.title, text.stem),
+        f"downloads/{text.stem}.bib": "".join(model.bibtex[k] + "\n" for k in sorted(model.bibtex)),
+        f"downloads/{text.stem}-biblatex.bib": "".join(model.biblatex[k] + "\n" for k in sorted(model.biblatex)),
+        f"downloads/{text.stem}.csl.json": "[\n" + ",\n".join(safe_json(model.csl[k]) for k in sorted(model.csl))
                                            + "\n]\n",
-        "downloads/symkd-survey.ris": export_ris(model.catalogue),
+        f"downloads/{text.stem}.ris": export_ris(model.catalogue),
     }
     for key in model.entries:
         files[paper_page(key)] = render_paper(model, key)
@@ -80,7 +80,7 @@ def generate_site(repo: Repository, *, site_url: str | None = None, heads: dict[
             files[node_page(facet, node_id)] = render_node(model, facet, node_id)
     files.update(letter_pages(model, model.people, person_page, "Authors", "people"))
     files.update(letter_pages(model, model.venues, venue_page, "Venues", "venues"))
-    files.update(graph_downloads(model))
+    files.update(graph_downloads(model, text.stem))
     return files
 
 
@@ -89,10 +89,10 @@ def table_json(model: SiteModel) -> dict[str, str]:
     return {key: model.bibtex.get(key, "") for key in sorted(model.entries)}
 
 
-def graph_downloads(model: SiteModel) -> GeneratedSite:
+def graph_downloads(model: SiteModel, stem: str = "catalogue") -> GeneratedSite:
     from symkd_survey.analysis.graph.export import export_graph
 
-    return {"downloads/symkd-survey.graphml": export_graph(model.graph, "graphml")}
+    return {f"downloads/{stem}.graphml": export_graph(model.graph, "graphml")}
 
 
 def write_generated(files: GeneratedSite, folder: Path) -> None:

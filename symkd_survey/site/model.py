@@ -3,6 +3,7 @@ says about its subject (:class:`SiteText`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -34,6 +35,15 @@ class SiteText:
     title: str = "Catalogue"
     heading: str | None = None
     lead: str | None = None
+
+    @property
+    def stem(self) -> str:
+        """The title as a file-name stem, for the downloads and feed ids: ``symkd-survey``.
+
+        >>> SiteText(title="Neural Architectures").stem, SiteText(title="  ").stem
+        ('neural-architectures', 'catalogue')
+        """
+        return re.sub(r"[^a-z0-9]+", "-", self.title.lower()).strip("-") or "catalogue"
 
     @classmethod
     def from_config(cls, site_name: str | None, options: Mapping[str, Any], extra: Any = None) -> SiteText:

@@ -38,7 +38,7 @@ def render_home(model: SiteModel, text: SiteText) -> str:
                            first_year=min(years, default=0), last_year=max(years, default=0))
 
 
-def render_papers(model: SiteModel) -> str:
+def render_papers(model: SiteModel, stem: str = "catalogue") -> str:
     page = "papers.md"
     years = sorted({e.year for e in model.entries.values()})
     facets = [(facet, model.taxonomy.facets[facet].label,
@@ -48,7 +48,7 @@ def render_papers(model: SiteModel) -> str:
     first_venue = min((venue_page(v) for v in model.venues.values()), default=None)
     return render_template("papers.html", page, "All papers", rows=[_row(model, k) for k in model.ordered_keys()],
                            facets=facets, all_facets=model.taxonomy.facet_names, shown=shown, years=years,
-                           first_person=first_person, first_venue=first_venue)
+                           first_person=first_person, first_venue=first_venue, stem=stem)
 
 
 def _row(model: SiteModel, key: str) -> dict[str, Any]:
@@ -207,8 +207,10 @@ def render_corrections(model: SiteModel) -> str:
             rows.extend((survey.ref, paper_card(model, key), erratum) for erratum in survey.errata)
     rows.sort(key=lambda row: (row[0] or 0, row[1]["key"]))
     unverified = [paper_card(model, k) for k in sorted(model.entries) if not model.entries[k].verified]
-    return render_template("corrections.html", "corrections.md", "Corrections to the survey's references", rows=rows,
-                           unverified=unverified)
+    cites_a_survey = any(getattr(entry, "survey", None) is not None for entry in model.entries.values())
+    title = "Corrections to the survey's references" if cites_a_survey else "Corrections"
+    return render_template("corrections.html", "corrections.md", title, heading=title, survey=cites_a_survey,
+                           rows=rows, unverified=unverified)
 
 
 def render_taxonomy_index(model: SiteModel) -> str:
@@ -226,7 +228,8 @@ def render_graph_page(model: SiteModel) -> str:
                            coverage=reference_coverage(model))
 
 
-def render_downloads(model: SiteModel) -> str:
+def render_downloads(model: SiteModel, stem: str = "catalogue") -> str:
     facet = model.taxonomy.lanes
     example = f"{facet}={next(iter(model.taxonomy.node_ids(facet)), 'ID')}"
-    return render_template("downloads.html", "downloads.md", "Downloads", papers=len(model.entries), example=example)
+    return render_template("downloads.html", "downloads.md", "Downloads", papers=len(model.entries), example=example,
+                           stem=stem)

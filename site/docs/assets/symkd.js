@@ -88,7 +88,7 @@
         var blob = new Blob([text], { type: "application/x-bibtex" });
         var a = document.createElement("a");
         a.href = URL.createObjectURL(blob);
-        a.download = "symkd-survey-selection.bib";
+        a.download = (button.dataset.stem || "catalogue") + "-selection.bib";
         document.body.appendChild(a);
         a.click();
         a.remove();
