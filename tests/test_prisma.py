@@ -47,6 +47,7 @@ def test_counts_per_period() -> None:
              "maybe": 0, "included": 1},
         ],
         "total_included": 10,
+        "last_screened": "2026-12-02",
     }
 
 

@@ -173,3 +173,24 @@ def test_graph_layout_leaves_almost_no_node_on_top_of_another(real_repo: Reposit
 def files_of(repo: Repository) -> dict[str, str]:
     return {path: content if isinstance(content, str) else content.decode()
             for path, content in generate_site(repo).items()}
+
+
+def test_home_page_shows_the_screening_flow_and_its_last_date(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from symkd_survey.review.screening import DECISIONS_FILE, Decision, append_decisions
+
+    from .conftest import seeded_repository
+
+    repo = seeded_repository(tmp_path, ("west2022symbolic", "hsieh2023distilling"))
+    assert "No screening of new work is recorded yet" in str(generate_site(repo)["index.md"])
+    append_decisions(repo.root / DECISIONS_FILE, [
+        Decision("arxiv:2401.00001", "exclude", dt.date(2026, 11, 3), reason="not-llm"),
+        Decision("arxiv:2401.00002", "include", dt.date(2026, 11, 20)),
+    ])
+    home = generate_site(repo)["index.md"]
+    assert isinstance(home, str)
+    assert '<time datetime="2026-11-20">2026-11-20</time>' in home
+    svg = home[home.index("<svg"):home.index("</svg>") + len("</svg>")]
+    texts = [t.text for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+    assert "Records screened" in texts and "not-llm: 1" in " ".join(t or "" for t in texts)

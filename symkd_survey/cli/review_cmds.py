@@ -144,16 +144,10 @@ def _add_included(args: argparse.Namespace, new: list[Any]) -> None:
 
 
 def cmd_prisma(args: argparse.Namespace) -> int:
-    from symkd_survey.core.catalogue import entry_files
     from symkd_survey.core.fileio import atomic_write
-    from symkd_survey.review.prisma import flow, flow_svg, flow_text
-    from symkd_survey.review.review_files import RUNS_FILE, read_runs
-    from symkd_survey.review.screening import DECISIONS_FILE, read_decisions
+    from symkd_survey.review.prisma import flow_svg, flow_text, repository_flow
 
-    repo = repository(args)
-    files, _ = entry_files(repo)
-    result = flow(read_runs(repo.root / RUNS_FILE, RUNS_FILE),
-                  read_decisions(repo.root / DECISIONS_FILE, DECISIONS_FILE), len(files))
+    result = repository_flow(repository(args))
     if args.svg is not None:
         atomic_write(Path(args.svg), flow_svg(result))
     if args.json:

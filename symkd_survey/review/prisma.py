@@ -9,15 +9,17 @@ through screening) and the total now included.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
 
+from symkd_survey.core.catalogue import Repository, entry_files
 from symkd_survey.review.discovery import SOURCES
-from symkd_survey.review.review_files import Run
-from symkd_survey.review.screening import REASONS, Decision, latest
+from symkd_survey.review.review_files import RUNS_FILE, Run, read_runs
+from symkd_survey.review.screening import DECISIONS_FILE, REASONS, Decision, latest, read_decisions
 
 
 @dataclass(slots=True)
@@ -42,10 +44,13 @@ class Flow:
     previous: int
     periods: list[Period]
     total_included: int
+    last_screened: dt.date | None = None
+    """The date of the newest screening decision; None before the first."""
 
     def to_json(self) -> dict[str, Any]:
         return {"previous_studies": self.previous, "periods": [p.to_json() for p in self.periods],
-                "total_included": self.total_included}
+                "total_included": self.total_included,
+                "last_screened": self.last_screened.isoformat() if self.last_screened else None}
 
 
 def flow(runs: Sequence[Run], decisions: Sequence[Decision], catalogue_size: int) -> Flow:
@@ -73,7 +78,16 @@ def flow(runs: Sequence[Run], decisions: Sequence[Decision], catalogue_size: int
         else:
             p.maybe += 1
     previous = max(0, catalogue_size - included)
-    return Flow(previous, [periods[k] for k in sorted(periods)], previous + included)
+    last = max((d.date for d in decisions), default=None)
+    return Flow(previous, [periods[k] for k in sorted(periods)], previous + included, last)
+
+
+def repository_flow(repo: Repository) -> Flow:
+    """The flow of the repository's screening files (``screening/runs.yaml`` and the decisions),
+    counted against its catalogue; empty periods when nothing has been screened yet."""
+    files, _ = entry_files(repo)
+    return flow(read_runs(repo.root / RUNS_FILE, RUNS_FILE), read_decisions(repo.root / DECISIONS_FILE, DECISIONS_FILE),
+                len(files))
 
 
 def flow_text(result: Flow) -> str:

@@ -11,9 +11,12 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
+from markupsafe import Markup
+
 from symkd_survey.analysis.people import Venue
 from symkd_survey.core.ids import is_safe_url
 from symkd_survey.core.model import Entry
+from symkd_survey.review.prisma import flow_svg, repository_flow
 from symkd_survey.site.charts import year_method_chart
 from symkd_survey.site.graph import OTHER_COLOUR, lane_legend, reference_coverage
 from symkd_survey.site.model import SiteModel, SiteText
@@ -32,10 +35,14 @@ def render_home(model: SiteModel, text: SiteText) -> str:
                for n in model.taxonomy.facets[lanes].nodes]
     edges = sum(len(v) for v in model.cited_by.values())
     years = [e.year for e in model.entries.values()]
+    screening = repository_flow(model.repo)  # the living-review flow (screening/), PRISMA 2020 for updates
     return render_template("home.html", "index.md", text.title, text=text, papers=len(model.entries), sources=sources,
                            edges=edges, methods=methods, lanes_label=model.taxonomy.facets[lanes].label,
                            newest=paper_list(model, newest, "index.md"),
-                           first_year=min(years, default=0), last_year=max(years, default=0))
+                           first_year=min(years, default=0), last_year=max(years, default=0),
+                           screening=screening,
+                           # flow_svg escapes every text it writes and loads nothing: safe to inline
+                           prisma=Markup(flow_svg(screening)) if screening.last_screened else None)
 
 
 def render_papers(model: SiteModel, stem: str = "catalogue") -> str:
