@@ -15,7 +15,10 @@ from symkd_survey.core.issues import SymkdError
 from symkd_survey.core.keys import title_word, unique_key
 from symkd_survey.core.model import Entry
 from symkd_survey.sources.adding import (
+    ArxivTitle,
     NewEntry,
+    _keeps_letters,
+    arxiv_title,
     entry_from_result,
     entry_key,
     family_given,
@@ -453,3 +456,111 @@ def test_entry_from_result_keeps_only_bibliographic_facts() -> None:
     assert (entry.type, entry.source, entry.added, entry.year) == ("misc", "curated", dt.date(2026, 1, 2), 2021)
     assert entry.taxonomy == {}
     assert entry_from_result(result, "2104.08164", today=dt.date(2026, 1, 2)).abstract is None
+
+
+# --------------------------------------------------------------------------- TeX in arXiv titles (issue 14)
+
+def _entry_text(title: str, key_year: str = "2024", *, bibtex: str = "", abstract: str = "",
+                authors: str = '  - "Tester, Ada"\n', arxiv: str) -> str:
+    return (f"title: {title}\nauthors:\n{authors}year: {key_year}\ntype: misc\n"
+            f'note: "arXiv preprint arXiv:{arxiv}"\nids: {{arxiv: "{arxiv}"}}\nprimary_class: "cs.LG"\n'
+            f"{abstract}taxonomy:\n  method: []\n  application: []\n  area: []\n  opportunity: []\n  challenge: []\n"
+            f'{bibtex}source: curated\nadded: "{TODAY}"\n')
+
+
+TEX_CASES = {
+    # math that is one character the decoder knows: Unicode, no override
+    "symbols": ("tex_symbols.xml", "2401.00001", "tester2024test", _entry_text(
+        '"ωTest: Testing WebAssembly Runtimes with Llama-α"',
+        authors='  - "Tester, Ada"\n  - "Sample, Ben"\n', arxiv="2401.00001")),
+    # math that is a variable: its letter, no override
+    "variables": ("tex_variables.xml", "2401.00002", "tester2024fast", _entry_text(
+        '"Fast k-NN Search over n Points"', arxiv="2401.00002")),
+    # text-mode markup and escapes: plain text, no override
+    "text markup": ("tex_text_markup.xml", "2401.00003", "tester2024think", _entry_text(
+        '"Think Twice: Self-Refining Models Reach 100% Recall"', arxiv="2401.00003")),
+    # math with no plain-text form: readable Unicode, arXiv's TeX kept for BibTeX
+    "math": ("tex_math.xml", "2401.00004", "tester2024distilling", _entry_text(
+        '"Distilling Attention in O(n²) Time and 𝒪(1) Memory"', arxiv="2401.00004",
+        bibtex='bibtex: {title: "Distilling Attention in $O(n^2)$ Time and $\\\\mathcal{O}(1)$ Memory"}\n')),
+}
+
+
+@pytest.mark.parametrize("case", TEX_CASES.values(), ids=TEX_CASES.keys())
+def test_tex_in_arxiv_titles_is_decoded(repo: Repository, fake: FakeArxiv, run_cli: Run,
+                                        case: tuple[str, str, str, str]) -> None:
+    file, arxiv_id, key, expected = case
+    fake.serve(arxiv_id, Reply(file))
+    status, out, err = run_cli("--root", repo.root, "add", arxiv_id)
+    assert (status, err) == (0, "")
+    assert out.startswith(f"added catalogue/{key}.yaml (arXiv {arxiv_id}v1)\n")
+    path = repo.entry_file(key)
+    assert strip_header(path.read_text(encoding="utf-8")) == expected
+    _fill_taxonomy(path)
+    status, out, err = run_cli("--root", repo.root, "validate", "--strict", path)
+    assert (status, out, err) == (0, "1 files checked: 0 errors, 0 warnings: ok\n", "")
+
+
+def _fill_taxonomy(path: Path) -> None:
+    path.write_text(path.read_text(encoding="utf-8").replace("  method: []\n", "  method: [direct]\n").replace(
+        "  application: []\n", "  application: [commonsense]\n"), encoding="utf-8")
+
+
+EXPORTED_TITLES = {
+    "tester2024test": r"{{$\omega$}Test}: Testing {WebAssembly} Runtimes with Llama-{$\alpha$}",
+    "tester2024fast": "Fast {k-NN} Search over n Points",
+    "tester2024think": r"Think Twice: Self-Refining Models Reach 100\% Recall",
+    "tester2024distilling": r"Distilling Attention in $O(n^2)$ Time and $\mathcal{O}(1)$ Memory",
+}
+
+
+def test_tex_titles_export_once(repo_copy: Repository, fake: FakeArxiv, run_cli: Run) -> None:
+    """BibTeX gets the decoded title escaped once, or arXiv's TeX exactly as arXiv wrote it (in a
+    copy of the whole catalogue: an export needs every cited entry)."""
+    repo = repo_copy
+    for file, arxiv_id, key, _ in TEX_CASES.values():
+        fake.serve(arxiv_id, Reply(file))
+        assert run_cli("--root", repo.root, "add", arxiv_id)[0] == 0
+        _fill_taxonomy(repo.entry_file(key))
+    for dialect in ("bibtex", "biblatex"):
+        status, out, err = run_cli("--root", repo.root, "export", dialect)
+        assert (status, err) == (0, ""), err
+        for key, title in EXPORTED_TITLES.items():
+            if dialect == "biblatex" and key == "tester2024test":
+                title = "{ωTest}: Testing {WebAssembly} Runtimes with Llama-α"
+            assert re.search(r"@\w+\{" + key + r",\n(?:.*\n)*?\s*title = \{" + re.escape(title) + r"\},\n", out), key
+
+
+def test_tex_in_a_kept_abstract(repo: Repository, fake: FakeArxiv, run_cli: Run) -> None:
+    fake.serve("2401.00004", Reply("tex_math.xml"))
+    status, out, _ = run_cli("--root", repo.root, "add", "--dry-run", "--abstract", "2401.00004")
+    assert status == 0
+    assert ('abstract: "We cut the cost of α-attention from O(n²) to O(n), and keep 100% of the quality '
+            '(dummy summary for the symkd-survey tests)."\n') in out
+
+
+@pytest.mark.parametrize(("raw", "text", "latex"), [
+    (r"$\omega$Test", "ωTest", None),
+    (r"Llama-$\alpha$", "Llama-α", None),
+    (r"$k$-NN", "k-NN", None),
+    (r"A {\em x} study", "A x study", None),
+    (r"On \textit{Foo} Bars", "On Foo Bars", None),
+    (r"100\% Recall", "100% Recall", None),
+    ("Q&A at 90% Cost", "Q&A at 90% Cost", None),  # arXiv's bare specials are text, not TeX
+    (r"Q&A for $\beta$-VAEs at 90%", "Q&A for β-VAEs at 90%", None),
+    (r"Costs \$5", "Costs $5", None),
+    (r"Sorting in $O(n^2)$", "Sorting in O(n²)", r"Sorting in $O(n^2)$"),
+    (r"$\mathcal{O}(1)$ Memory", "𝒪(1) Memory", r"$\mathcal{O}(1)$ Memory"),
+    (r"Rates of $10^{-3}$ and $x_{10}$", "Rates of 10⁻³ and x₁₀", r"Rates of $10^{-3}$ and $x_{10}$"),
+    (r"Growth of $2^{k}$", "Growth of 2^k", r"Growth of $2^{k}$"),  # no superscript k: the decoder's form
+    ("Plain  Title\n  Wrapped", "Plain Title Wrapped", None),
+])
+def test_arxiv_title(raw: str, text: str, latex: str | None) -> None:
+    assert arxiv_title(raw) == ArxivTitle(text, latex)
+
+
+def test_a_decoding_that_loses_letters_keeps_the_tex() -> None:
+    """Should the decoder drop what it cannot read, the title stays as arXiv wrote it and BibTeX gets it
+    verbatim: nothing is lost, and the export is still right."""
+    assert not _keeps_letters(r"\texttt{GPT-4} Wins", " Wins")
+    assert _keeps_letters(r"$\ell_2$ M{\"u}ller {\ss}", "ℓ_2 Müller ß")

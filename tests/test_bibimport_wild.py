@@ -15,6 +15,7 @@ from symkd_survey.core.latex import UNICODE_TO_LATEX, field_text
 from symkd_survey.core.model import Entry
 from symkd_survey.core.text import clean
 from symkd_survey.exports.bibtex import export_bibliography
+from symkd_survey.sources.bib_entry import merged_fields
 from symkd_survey.sources.bib_macros import UndefinedMacroError, resolve_value
 from symkd_survey.sources.bib_text import decode_latex
 from symkd_survey.sources.bibimport import plan_import
@@ -58,10 +59,74 @@ def test_an_undefined_macro_is_named() -> None:
     assert caught.value.name == "dam"
 
 
-def test_more_authors_is_never_a_person(tmp_path: Path) -> None:
+def test_more_authors_is_never_a_person_but_a_flag(tmp_path: Path) -> None:
     entries = imported(tmp_path, "and-others.bib")
-    assert entries["doe2020others"].authors == ["Doe, Jane", "Roe, Richard"]
-    assert entries["poe2020etal"].authors == ["Poe, Edgar"]
+    assert (entries["doe2020others"].authors, entries["doe2020others"].more_authors) == (
+        ["Doe, Jane", "Roe, Richard"], True)
+    assert (entries["poe2020etal"].authors, entries["poe2020etal"].more_authors) == (["Poe, Edgar"], True)
+
+
+@pytest.mark.parametrize("dialect", ["biblatex", "bibtex"])
+def test_more_authors_survives_import_export_import(dialect: Literal["bibtex", "biblatex"], tmp_path: Path) -> None:
+    repo = seeded_repository(tmp_path / "first", ())
+    plan = plan_import(repo, DATA / "bibtex" / "and-others.bib")
+    for item in plan.new:
+        assert "\nmore_authors: true\n" in item.text
+        (repo.catalogue_dir / item.file.name).write_text(item.text, encoding="utf-8")
+    bib = export_bibliography(load_catalogue(repo), dialect)
+    assert "author = {Doe, Jane and Roe, Richard and others}" in bib
+    assert "author = {Poe, Edgar and others}" in bib
+
+    again = seeded_repository(tmp_path / "again", ())
+    (again.root / "back.bib").write_text(bib, encoding="utf-8")
+    back = plan_import(again, again.root / "back.bib")
+    assert back.ok and back.issues == []
+    assert {i.key: (i.entry.authors, i.entry.more_authors) for i in back.new} == {
+        "doe2020others": (["Doe, Jane", "Roe, Richard"], True), "poe2020etal": (["Poe, Edgar"], True)}
+
+
+def _expected(entry: Entry, **fields: object) -> Entry:
+    """The exact entry a name fixture must give: its own fields plus what every one shares."""
+    data: dict[str, object] = {"type": "article", "venue": "Journal of Examples", "source": "curated",
+                               "added": entry.added, **fields}
+    return Entry.model_validate(data)
+
+
+def test_braced_name_parts_are_one_part(tmp_path: Path) -> None:
+    entries = imported(tmp_path, "names-braced.bib")
+    entry = entries["bell2019braced"]
+    assert entry == _expected(entry, title="Braced Name Parts", year=2019, authors=[
+        "Bell II, Alexander", "van den Driessche, George", "Nguyen, Thi Minh Khai", "Le Bras, Émile"])
+
+
+def test_a_jr_part_joins_the_family_part(tmp_path: Path) -> None:
+    entries = imported(tmp_path, "names-jr.bib")
+    entry = entries["bell2019jr"]
+    assert entry == _expected(entry, title="Names with a Jr Part", year=2019, authors=[
+        "Bell II, Alexander", "King Jr., Martin Luther", "de la Vallée Poussin Jr, Charles", "Smith Jr., John"])
+
+
+def test_biblatex_extended_names(tmp_path: Path) -> None:
+    entries = imported(tmp_path, "names-biblatex-extended.bib")
+    entry = entries["smith2020extended"]
+    assert entry == _expected(entry, title="Names in the Extended Format", year=2020, authors=[
+        "van Smith, John", "Sartre, Jean-Paul", "van den Driessche, George", "King Jr., Martin", "Müller, Jörg",
+        "Doe, Jane"])
+
+
+@pytest.mark.parametrize("fixture", ["names-braced.bib", "names-jr.bib", "names-biblatex-extended.bib"])
+@pytest.mark.parametrize("dialect", ["biblatex", "bibtex"])
+def test_imported_names_survive_export_then_import(fixture: str, dialect: Literal["bibtex", "biblatex"],
+                                                   tmp_path: Path) -> None:
+    repo = seeded_repository(tmp_path / "first", ())
+    plan = plan_import(repo, DATA / "bibtex" / fixture)
+    for item in plan.new:
+        (repo.catalogue_dir / item.file.name).write_text(item.text, encoding="utf-8")
+    again = seeded_repository(tmp_path / "again", ())
+    (again.root / "back.bib").write_text(export_bibliography(load_catalogue(repo), dialect), encoding="utf-8")
+    back = plan_import(again, again.root / "back.bib")
+    assert back.ok
+    assert [i.entry.authors for i in back.new] == [i.entry.authors for i in plan.new]
 
 
 @pytest.mark.parametrize("dialect", ["biblatex", "bibtex"])
@@ -127,6 +192,68 @@ def test_identifiers_where_real_bibliographies_put_them(tmp_path: Path) -> None:
         "springer2019url": (None, "10.1007/978-3-030-12345-6_7"),
     }
     assert entries["springer2019url"].links.url == "https://dx.doi.org/10.1007/978-3-030-12345-6_7"
+
+
+def test_urls_with_escaped_specials_read_as_the_real_url(tmp_path: Path) -> None:
+    """``{\\&}``, ``\\_``, ``\\%``, ``\\#``, ``{\\~{}}`` as BibTeX files escape them in a URL or DOI:
+    the characters of the URL, and never a missing comma before a field ``c``."""
+    entries = imported(tmp_path, "escaped-urls.bib")
+    assert entries["doe2020amp"].model_dump(exclude_defaults=True, exclude={"added"}) == {
+        "title": "A Query String with a Braced Ampersand", "authors": ["Doe, Jane"], "year": 2020, "type": "misc",
+        "links": {"url": "https://x.org/a?b=1&c=2"}, "source": "curated"}
+    assert entries["roe2021specials"].links.url == "https://example.org/~roe/a_b/50%25?x=1&y=2#top"
+    poe = entries["poe2022doi"]
+    assert (poe.links.url, poe.ids.doi) == ("https://example.org/p?id=7&v=2", "10.1000/abc_def")
+
+
+@pytest.mark.parametrize("value", ["{x} year = {2020}", "{x}\n  year = {2020}", '"x"\n year = "2020"'])
+def test_a_missing_comma_is_still_found_after_the_closing_brace_or_quote(value: str) -> None:
+    assert [m["name"] for m in merged_fields(value[1:-1])] == ["year"]
+
+
+_ZOTERO_SPECIALS = {"<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}", "~": r"\textasciitilde{}",
+                    "\\": r"\textbackslash{}"}
+"""The characters LaTeX text cannot hold as they are, in the form Zotero's BibTeX import decodes."""
+
+
+@pytest.mark.parametrize("dialect", ["biblatex", "bibtex"])
+@pytest.mark.parametrize("char", sorted(_ZOTERO_SPECIALS))
+def test_specials_are_exported_as_zotero_reads_them_and_import_back(
+        char: str, dialect: Literal["bibtex", "biblatex"], tmp_path: Path) -> None:
+    form = _ZOTERO_SPECIALS[char]
+    repo = seeded_repository(tmp_path / "first", ())
+    (repo.root / "in.bib").write_text(
+        f"@inproceedings{{doe2020specials,\n  title = {{A {form} b{form}c}},\n  author = {{Doe, Jane}},\n"
+        f"  booktitle = {{Workshop {form}1}},\n  note = {{x {form}}},\n  year = {{2020}}\n}}\n", encoding="utf-8")
+    plan = plan_import(repo, repo.root / "in.bib")
+    assert plan.ok, plan.issues
+    entry = plan.new[0].entry
+    assert (entry.title, entry.venue, entry.note) == (f"A {char} b{char}c", f"Workshop {char}1", f"x {char}")
+    (repo.catalogue_dir / plan.new[0].file.name).write_text(plan.new[0].text, encoding="utf-8")
+
+    exported = export_bibliography(load_catalogue(repo), dialect)
+    assert f"title = {{A {form} b{form}c}}" in exported and f"{{x {form}}}" in exported
+
+    again = seeded_repository(tmp_path / "again", ())
+    (again.root / "back.bib").write_text(exported, encoding="utf-8")
+    back = plan_import(again, again.root / "back.bib")
+    assert back.ok, back.issues
+    assert [(e.title, e.venue, e.note) for e in (i.entry for i in back.new)] == [(entry.title, entry.venue, entry.note)]
+
+
+def test_an_arxiv_only_entry_reimports_without_the_arxiv_page_the_export_added(tmp_path: Path) -> None:
+    repo = seeded_repository(tmp_path, ())
+    (repo.root / "in.bib").write_text(
+        "@misc{doe2021page,\n  title = {A Preprint},\n  author = {Doe, Jane},\n  year = {2021},\n"
+        "  url = {https://arxiv.org/abs/2101.00001},\n  eprint = {2101.00001},\n  archiveprefix = {arXiv},\n"
+        "  eprinttype = {arxiv}\n}\n@misc{roe2021version,\n  title = {A Version},\n  author = {Roe, Richard},\n"
+        "  year = {2021},\n  url = {https://arxiv.org/abs/2101.00002v3},\n  eprint = {2101.00002}\n}\n",
+        encoding="utf-8")
+    plan = plan_import(repo, repo.root / "in.bib")
+    assert plan.ok, plan.issues
+    found = {i.key: (i.entry.ids.arxiv, i.entry.links.url) for i in plan.new}
+    assert found == {"doe2021page": ("2101.00001", None),
+                     "roe2021version": ("2101.00002", "https://arxiv.org/abs/2101.00002v3")}  # a version is kept
 
 
 def _work(title: str, year: int, author: str, arxiv: str | None = None) -> Entry:

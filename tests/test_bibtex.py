@@ -44,6 +44,7 @@ Computational Linguistics: Human Language Technologies (NAACL-HLT)},
   doi = {10.18653/v1/2022.naacl-main.341},
   eprint = {2110.07178},
   archiveprefix = {arXiv},
+  eprinttype = {arxiv},
   primaryclass = {cs.CL}
 }
 """
@@ -84,7 +85,7 @@ def test_snippet_of_a_real_entry(real_catalogue: Catalogue) -> None:
 def test_biblatex_snippet_uses_date_location_and_eprinttype(real_catalogue: Catalogue) -> None:
     snippet = entry_snippet(real_catalogue.entries["west2022symbolic"], "biblatex")
     assert snippet == WEST_BIBTEX.replace("year = ", "date = ").replace(
-        "archiveprefix = {arXiv}", "eprinttype = {arxiv}").replace("primaryclass = ", "eprintclass = ")
+        "  archiveprefix = {arXiv},\n", "").replace("primaryclass = ", "eprintclass = ")
 
 
 @pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
@@ -129,6 +130,7 @@ def test_hostile_bibtex_fields(hostile_repo: Repository) -> None:
         r"  url = {https://example.org/a_b%20c?q=1&r=2#frag~x},",
         r"  eprint = {2401.99999},",
         r"  archiveprefix = {arXiv},",
+        r"  eprinttype = {arxiv},",
         r"  primaryclass = {cs.CL}",
         r"}",
     ]
@@ -165,6 +167,16 @@ def test_hostile_biblatex_fields(hostile_repo: Repository) -> None:
         blocks["zz-hostile-thesis"]
     assert blocks["zz-hostile-online"].startswith("@online{")
     assert blocks["zz-hostile-corporate"].startswith("@online{")
+
+
+def test_an_arxiv_only_entry_carries_its_arxiv_page_as_url_in_bibtex(real_catalogue: Catalogue) -> None:
+    item = real_catalogue.entries["ahmad2025opencodereasoning"]
+    assert (item.entry.ids.doi, item.entry.links.url) == (None, None)
+    assert entry_snippet(item).splitlines()[4:] == [
+        "  url = {https://arxiv.org/abs/2504.01943},", "  eprint = {2504.01943},", "  archiveprefix = {arXiv},",
+        "  eprinttype = {arxiv}", "}"]
+    assert "url" not in entry_snippet(item, "biblatex")  # biblatex links the eprint itself
+    assert "url = {https://arxiv.org/abs/" not in entry_snippet(real_catalogue.entries["west2022symbolic"])  # a DOI
 
 
 def test_biblatex_leaves_out_fields_its_data_model_lacks(real_catalogue: Catalogue) -> None:
@@ -381,3 +393,23 @@ def test_what_bibtex_writes_biblatex_writes(title: str, venue: str, name: str, p
     except EntryExportError:
         return
     to_block("k", entry, "biblatex")
+
+
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_more_authors_ends_the_author_list_with_and_others(dialect: Dialect) -> None:
+    entry = Entry(title="T", authors=["Doe, Jane", "OpenAI"], more_authors=True, year=2023, type="misc",
+                  source="curated", added="2026-01-01")
+    block = to_block("doe2023t", entry, dialect)
+    assert block.fields_dict["author"].value == "{Doe, Jane and {OpenAI} and others}"
+    plain = to_block("doe2023t", entry.model_copy(update={"more_authors": False}), dialect)
+    assert plain.fields_dict["author"].value == "{Doe, Jane and {OpenAI}}"
+
+
+def test_more_authors_is_written_only_when_true() -> None:
+    from symkd_survey.core.model import entry_to_yaml
+
+    data = {"title": "T", "authors": ["Doe, Jane"], "year": 2023, "type": "misc", "source": "curated",
+            "added": "2026-01-01"}
+    assert "more_authors" not in entry_to_yaml(Entry.model_validate(data))
+    text = entry_to_yaml(Entry.model_validate({**data, "more_authors": "true"}))
+    assert 'authors:\n  - "Doe, Jane"\nmore_authors: true\nyear: 2023\n' in text

@@ -131,3 +131,15 @@ def test_output_is_one_item_per_line_and_empty_is_an_empty_array(real_catalogue:
     assert text.startswith("[\n{") and text.endswith("}\n]\n")
     assert len(text.splitlines()) == len(real_catalogue) + 2
     assert export_csl([]) == "[]\n"
+
+
+def test_more_authors_writes_nothing() -> None:
+    """CSL has no variable for "et al.": the item is the one of the same entry without the flag."""
+    from symkd_survey.core.model import Entry
+
+    entry = Entry(title="T", authors=["Doe, Jane"], more_authors=True, year=2023, type="misc",
+                  source="curated", added="2026-01-01")
+    item = to_csl("doe2023t", entry)
+    assert item["author"] == [{"family": "Doe", "given": "Jane"}]
+    assert item == to_csl("doe2023t", entry.model_copy(update={"more_authors": False}))
+    assert check_item(item) == []

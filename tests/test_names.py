@@ -55,3 +55,41 @@ def test_every_catalogue_name_round_trips() -> None:
     names = {name for item in catalogue for name in item.entry.authors}
     assert names
     assert sorted(n for n in names if Name.parse(n).stored() != n) == []
+
+
+@pytest.mark.parametrize(("raw", "name"), [
+    ("Bell, II, Alexander", Name("Bell", "Alexander", "II")),
+    ("{Bell, II}, Alexander", Name("Bell", "Alexander", "II")),
+    ("Alexander {Bell, II}", Name("Bell", "Alexander", "II")),
+    ("de la Vall{\\'e}e Poussin, Jr, Charles", Name("de la Vallée Poussin", "Charles", "Jr")),
+    ("{van den Driessche}, George", Name("van den Driessche", "George")),
+    ("family=Smith, given=John, prefix=van, useprefix=true", Name("van Smith", "John")),
+    ("given={Jean-Paul}, family=Sartre", Name("Sartre", "Jean-Paul")),
+    ('family={M{\\"u}ller}, given="J{\\"o}rg", suffix=Jr., given-i=J', Name("Müller", "Jörg", "Jr.")),
+])
+def test_bibtex_and_biblatex_names_are_read_into_parts(raw: str, name: Name) -> None:
+    from symkd_survey.sources.bib_names import read_name
+
+    assert read_name(raw) == name
+
+
+@pytest.mark.parametrize(("raw", "reason"), [
+    ("{Example, Inc.}", "its family part 'Example, Inc.' has a comma, which a catalogue name cannot hold"),
+    ("given=John, prefix=van", "a biblatex name needs its 'family=' part"),
+])
+def test_names_that_cannot_be_stored_are_refused(raw: str, reason: str) -> None:
+    from bibtexparser.middlewares.names import InvalidNameError
+
+    from symkd_survey.sources.bib_names import read_name
+
+    with pytest.raises(InvalidNameError) as caught:
+        read_name(raw)
+    assert caught.value.reason == reason
+
+
+def test_the_stored_form_has_one_comma() -> None:
+    """The catalogue's author check allows one comma: a suffix joins the family part."""
+    from symkd_survey.sources.bib_names import format_name
+
+    assert format_name("Bell, II, Alexander") == "Bell II, Alexander"
+    assert format_name("King, Jr., Martin") == "King Jr., Martin"

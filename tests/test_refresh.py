@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -201,3 +202,88 @@ def test_arxiv_datacite_doi_gives_way_to_the_publisher_doi() -> None:
     assert new.authors == ["Else, Somebody"]
     for field in ("taxonomy", "survey", "summary", "cites", "distillation"):
         assert getattr(new, field) == getattr(entry, field)
+
+
+# --------------------------------------------------------------------------- TeX in arXiv titles (issue 14)
+
+def _added_before_decoding(repo: Repository, fake: FakeArxiv, run_cli: Run, arxiv_id: str, file: str,
+                           key: str, raw_title: str) -> Path:
+    """``symkd add``, then the title put back as arXiv sent it: an entry from before titles were decoded."""
+    fake.serve(arxiv_id, Reply(file))
+    assert run_cli("--root", repo.root, "add", arxiv_id)[0] == 0
+    path = repo.entry_file(key)
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
+             if not line.startswith(("#", "bibtex:"))]
+    lines[0] = "title: " + json.dumps(raw_title, ensure_ascii=False) + "\n"
+    text = "".join(lines).replace("  method: []\n", "  method: [direct]\n")
+    path.write_text(text.replace("  application: []\n", "  application: [commonsense]\n"), encoding="utf-8")
+    return path
+
+
+TODAY = dt.date.today().isoformat()
+TEX_DIFF = f"""\
+--- catalogue/tester2024distilling.yaml
++++ catalogue/tester2024distilling.yaml (arXiv 2401.00004v1)
+@@ -1,4 +1,4 @@
+-title: "Distilling Attention in $O(n^2)$ Time and $\\\\mathcal{{O}}(1)$ Memory"
++title: "Distilling Attention in O(n²) Time and 𝒪(1) Memory"
+ authors:
+   - "Tester, Ada"
+ year: 2024
+@@ -12,5 +12,6 @@
+   area: []
+   opportunity: []
+   challenge: []
++bibtex: {{title: "Distilling Attention in $O(n^2)$ Time and $\\\\mathcal{{O}}(1)$ Memory"}}
+ source: curated
+ added: "{TODAY}"
+"""
+
+
+def test_a_raw_tex_title_is_decoded_and_kept_for_bibtex(repo: Repository, fake: FakeArxiv, run_cli: Run) -> None:
+    path = _added_before_decoding(repo, fake, run_cli, "2401.00004", "tex_math.xml", "tester2024distilling",
+                                  r"Distilling Attention in $O(n^2)$ Time and $\mathcal{O}(1)$ Memory")
+    status, out, err = run_cli("--root", repo.root, "refresh", "--write", "tester2024distilling")
+    assert (status, err) == (0, "")
+    assert out == TEX_DIFF + "1 entry checked against arXiv: 1 updated\n"
+    assert run_cli("--root", repo.root, "refresh", "tester2024distilling")[1] == (
+        "1 entry checked against arXiv: all up to date\n")
+    assert run_cli("--root", repo.root, "validate", "--strict", path)[0] == 0
+
+
+def test_a_raw_tex_title_that_maps_needs_no_override(repo: Repository, fake: FakeArxiv, run_cli: Run) -> None:
+    path = _added_before_decoding(repo, fake, run_cli, "2401.00001", "tex_symbols.xml", "tester2024test",
+                                  r"$\omega$Test: Testing WebAssembly Runtimes with Llama-$\alpha$")
+    status, out, err = run_cli("--root", repo.root, "refresh", "--write", "tester2024test")
+    assert (status, err) == (0, "")
+    assert ('-title: "$\\\\omega$Test: Testing WebAssembly Runtimes with Llama-$\\\\alpha$"\n'
+            '+title: "ωTest: Testing WebAssembly Runtimes with Llama-α"\n') in out
+    assert "bibtex" not in out
+    assert out.endswith("1 entry checked against arXiv: 1 updated\n")
+    assert run_cli("--root", repo.root, "validate", "--strict", path)[0] == 0
+
+
+def _misc(title: str, bibtex: str | None = None) -> Entry:
+    data: dict[str, Any] = {"title": title, "authors": ["Tester, Ada"], "year": 2024, "type": "misc",
+                            "source": "curated", "added": "2026-01-01", "ids": {"arxiv": "2110.07178"}}
+    if bibtex is not None:
+        data["bibtex"] = {"title": bibtex}
+    return Entry.model_validate(data)
+
+
+@pytest.mark.parametrize(("entry", "arxiv", "title", "override"), [
+    # the same title: a written override wins, even over arXiv's TeX
+    (_misc("Sorting in O(n²)", "Sorting in {$O(n^2)$}"), r"Sorting in $O(n^2)$", "Sorting in O(n²)",
+     "Sorting in {$O(n^2)$}"),
+    # the same title, no override: arXiv's TeX becomes one where the text is not exact
+    (_misc("Sorting in O(n²)"), r"Sorting in $O(n^2)$", "Sorting in O(n²)", r"Sorting in $O(n^2)$"),
+    (_misc("BERT for ωTest", "{BERT} for {$\\omega$Test}"), r"BERT for $\omega$Test", "BERT for ωTest",
+     "{BERT} for {$\\omega$Test}"),
+    # a new title: the override of the old one goes, arXiv's TeX comes when needed
+    (_misc("Old Title", "{Old} Title"), r"New $\alpha$ Title", "New α Title", None),
+    (_misc("Old Title", "{Old} Title"), r"New $O(1)$ Title", "New O(1) Title", r"New $O(1)$ Title"),
+])
+def test_refreshed_title_and_its_override(entry: Entry, arxiv: str, title: str, override: str | None) -> None:
+    new = refreshed_entry(entry, _result(title=arxiv), "2110.07178")
+    assert new.title == title
+    assert (new.bibtex.title if new.bibtex is not None else None) == override

@@ -26,3 +26,14 @@ def test_the_whole_catalogue_reads_back_entry_for_entry(real_repo: Repository) -
 def test_run_cli_writes_ris(real_repo: Repository, run_cli) -> None:  # type: ignore[no-untyped-def]
     status, out, _ = run_cli("--root", real_repo.root, "export", "ris", "--key", "west2022symbolic")
     assert status == 0 and out.startswith("TY  - CPAPER\nID  - west2022symbolic\n") and out.rstrip().endswith("ER  -")
+
+
+def test_more_authors_is_a_note_not_a_person() -> None:
+    from symkd_survey.core.model import Entry
+    from symkd_survey.exports.ris import MORE_AUTHORS_NOTE, ris_record
+
+    entry = Entry(title="T", authors=["Doe, Jane"], more_authors=True, year=2023, type="misc", note="Talk",
+                  source="curated", added="2026-01-01")
+    record = ris_record("doe2023t", entry)
+    assert (record["authors"], record["notes"]) == (["Doe, Jane"], ["Talk", MORE_AUTHORS_NOTE])
+    assert "notes" not in ris_record("doe2023t", entry.model_copy(update={"more_authors": False, "note": None}))

@@ -428,8 +428,11 @@ LATEX_TO_UNICODE: dict[str, str] = _decoding_table()
 
 _PLACEHOLDER = 0xF0000  # supplementary private use: never in a .bib value worth keeping
 _FORMS = sorted(LATEX_TO_UNICODE, key=len, reverse=True)
+# After a control word LaTeX skips every space and tab and one line break with the spaces that
+# start the next line, unless that line is blank: a blank line is a paragraph break, left in place.
+_SKIPPED_SPACE = r"(?![A-Za-z])[ \t]*(?:(?:\r\n|\r|\n)(?![ \t]*[\r\n])[ \t]*)?"
 _FORM_RE = re.compile("|".join(
-    re.escape(form) + (r"(?![A-Za-z]) ?" if form[-1].isalpha() else "") for form in _FORMS))
+    re.escape(form) + (_SKIPPED_SPACE if form[-1].isalpha() else "") for form in _FORMS))
 _FORM_OF = {form: index for index, form in enumerate(_FORMS)}
 
 
@@ -448,7 +451,7 @@ def decode_commands(text: str, decode: Callable[[str], str]) -> str:
     found: dict[str, str] = {}
 
     def hold(match: re.Match[str]) -> str:
-        form = match.group().rstrip(" ")  # a bare control word eats one space; no form ends in one
+        form = match.group().rstrip(" \t\r\n")  # the spaces a bare control word eats; no form ends in one
         mark = chr(_PLACEHOLDER + _FORM_OF[form])
         found[mark] = LATEX_TO_UNICODE[form]
         return mark

@@ -158,6 +158,9 @@ class Entry(Strict):
     authors: list[NameText] = Field(min_length=1, max_length=MAX_ITEMS, description=(
         'One person per item, in order, as `"Family, Given"`: `"Asai, Akari"`; a corporate author is just its '
         'name: `"OpenAI"`.'))
+    more_authors: bool = Field(default=False, description=(
+        "`true` when the work has more authors than `authors` lists (BibTeX's `and others`, \"et al.\"): the "
+        "exports end the list with `and others` and the site with \"et al.\". Leave it out when it is `false`."))
     year: int = Field(description="The year of the version cited (the venue's year once published): `2024`.")
     type: EntryType = Field(description="The BibTeX entry type: `inproceedings` for a conference paper.")
     venue: VenueText | None = Field(default=None, description=(
@@ -219,7 +222,7 @@ class Entry(Strict):
             raise ValueError("write the year as four digits")
         return value
 
-    @field_validator("verified", mode="before")
+    @field_validator("verified", "more_authors", mode="before")
     @classmethod
     def _boolean(cls, value: Any) -> Any:
         if isinstance(value, str):
@@ -264,7 +267,7 @@ def entry_to_data(entry: Entry) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for name in field_order(type(entry)):
         value = raw[name]
-        if name == "verified" and value is True:
+        if (name == "verified" and value is True) or (name == "more_authors" and value is False):
             continue
         if name in _ALWAYS_WRITTEN:
             data[name] = value

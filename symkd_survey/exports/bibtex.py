@@ -3,7 +3,8 @@
 Keys are the catalogue keys. Every field is built here as finished LaTeX (see
 :mod:`symkd_survey.core.latex`): plain fields escaped, titles case-protected (or taken from the
 entry's ``bibtex.title`` override), names as ``Family, Given`` joined with ``and``, corporate
-authors braced; ``url``, ``doi`` and ``eprint`` verbatim. bibtexparser then only writes the
+authors braced, ``and others`` last for an entry with ``more_authors``; ``url``, ``doi`` and
+``eprint`` verbatim. bibtexparser then only writes the
 blocks (an empty unparse stack: no middleware touches a value, nothing is copied), so the
 same function gives one entry's snippet and the whole file, and a 10,000-entry export stays
 well under a second.
@@ -11,8 +12,9 @@ well under a second.
 The two dialects differ where their tools differ:
 
 * ``bibtex`` (for BibTeX and its ``.bst`` styles): ASCII only, non-ASCII turned into LaTeX
-  commands; ``year``, ``journal``, ``address``, ``eprint`` + ``archiveprefix`` +
-  ``primaryclass``; ``@online`` becomes ``@misc``; the issue number of a proceedings volume
+  commands; ``year``, ``journal``, ``address``, ``eprint`` + ``archiveprefix`` + ``eprinttype``
+  + ``primaryclass``, and the arXiv page as ``url`` of an entry with no DOI or URL of its own;
+  ``@online`` becomes ``@misc``; the issue number of a proceedings volume
   is written as ``issue`` (BibTeX's ``number`` there means a number in a series).
 * ``biblatex`` (for biber): Unicode kept; ``date``, ``journaltitle``, ``location``,
   ``eprint`` + ``eprinttype`` + ``eprintclass``; ``@report`` and ``@thesis`` with a ``type``;
@@ -49,6 +51,7 @@ from symkd_survey.core.latex import (
     title_text,
 )
 from symkd_survey.core.model import Entry
+from symkd_survey.core.names import OTHERS
 
 if TYPE_CHECKING:  # bibtexparser is imported where blocks are built, not by validation
     from bibtexparser.model import Block
@@ -142,8 +145,10 @@ class _Builder:
 
 
 def _names(entry: Entry, builder: _Builder) -> str:
+    """The author field; ``more_authors`` ends it with BibTeX's ``and others``."""
     try:
-        return names_text(entry.authors, ascii_only=builder.ascii_only)
+        return names_text([*entry.authors, OTHERS] if entry.more_authors else entry.authors,
+                          ascii_only=builder.ascii_only)
     except LatexError:
         pass
     for index, name in enumerate(entry.authors):  # find every author at fault
@@ -182,18 +187,32 @@ def _bibtex_fields(entry: Entry, builder: _Builder) -> str:
     builder.text("address", entry.address, "address", ("address",))
     builder.raw("year", str(entry.year))
     builder.text("note", entry.note, "note", ("note",))
-    _identifiers(entry, builder, ("archiveprefix", "arXiv"), "primaryclass")
+    _identifiers(entry, builder, (("archiveprefix", "arXiv"), ("eprinttype", "arxiv")), "primaryclass",
+                 arxiv_url=True)
     return _BIBTEX_TYPE.get(entry.type, entry.type)
 
 
-def _identifiers(entry: Entry, builder: _Builder, archive: tuple[str, str], class_field: str) -> None:
-    """doi, url and the arXiv eprint, never escaped; the dialects differ only in how they
-    name the archive (``archiveprefix = arXiv`` / ``eprinttype = arxiv``) and its class."""
+ARXIV_ABS_URL = "https://arxiv.org/abs/{}"
+"""The arXiv page of an id: the BibTeX export's ``url`` of an entry known by its arXiv id alone."""
+
+
+def _identifiers(entry: Entry, builder: _Builder, archive: tuple[tuple[str, str], ...], class_field: str,
+                 *, arxiv_url: bool = False) -> None:
+    """doi, url and the arXiv eprint, never escaped; the dialects differ in how they name the
+    archive and its class. BibTeX has no standard eprint field, so its export names the archive
+    both ways readers look for it (``archiveprefix = arXiv`` as arXiv's own BibTeX writes it,
+    ``eprinttype = arxiv`` as biblatex does), and gives an entry with only an arXiv id its arXiv
+    page as ``url``: styles and reference managers that ignore ``eprint`` still link to the paper.
+    biblatex links the eprint itself."""
     builder.verbatim("doi", entry.ids.doi, "ids.doi", ("ids", "doi"))
-    builder.verbatim("url", entry.links.url, "links.url", ("links", "url"))
+    if entry.links.url:
+        builder.verbatim("url", entry.links.url, "links.url", ("links", "url"))
+    elif arxiv_url and entry.ids.arxiv and not entry.ids.doi:
+        builder.verbatim("url", ARXIV_ABS_URL.format(entry.ids.arxiv), "ids.arxiv", ("ids", "arxiv"))
     if entry.ids.arxiv:
         builder.verbatim("eprint", entry.ids.arxiv, "ids.arxiv", ("ids", "arxiv"))
-        builder.raw(*archive)
+        for name, value in archive:
+            builder.raw(name, value)
         builder.text(class_field, entry.primary_class, "primary_class", ("primary_class",))
 
 
@@ -232,7 +251,7 @@ def _biblatex_fields(entry: Entry, builder: _Builder) -> str:
         builder.raw("type", subtype)
     builder.raw("date", str(entry.year))
     builder.text("note", entry.note, "note", ("note",))
-    _identifiers(entry, builder, ("eprinttype", "arxiv"), "eprintclass")
+    _identifiers(entry, builder, (("eprinttype", "arxiv"),), "eprintclass")
     return kind
 
 

@@ -5,7 +5,9 @@ the catalogue key; text stays plain Unicode (no LaTeX); names are ``{family, giv
 for a corporate author, ``{literal}``. arXiv preprints are ``article`` items with
 ``number: "arXiv:ID"`` (the form Zotero and Pandoc use); every arXiv id, ACL Anthology id
 and OpenReview id is also kept under ``custom``, the schema's place for data without a
-CSL variable.
+CSL variable. CSL has no variable for an incomplete author list (a style writes "et al." by
+its own rules, from the names it has), so an entry's ``more_authors`` writes nothing: no name,
+no ``custom`` value (whose values here are strings, the ids).
 """
 
 from __future__ import annotations

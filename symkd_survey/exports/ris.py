@@ -2,7 +2,9 @@
 
 Written with ``rispy``, the maintained RIS reader and writer, from the same entry model as
 every other export. RIS is line-based; the text rule (:mod:`symkd_survey.core.text`) already keeps
-line breaks out of every field that RIS writes on one line.
+line breaks out of every field that RIS writes on one line. RIS has no tag for an incomplete
+author list, and an ``AU`` line of "et al." would be read as a person: an entry's
+``more_authors`` becomes the note :data:`MORE_AUTHORS_NOTE` instead.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ import rispy
 from symkd_survey.core.catalogue import LoadedEntry
 from symkd_survey.core.model import Entry
 from symkd_survey.core.names import Name
+
+MORE_AUTHORS_NOTE = "More authors than listed (et al.)."
+"""The ``N1`` note of an entry whose author list is incomplete (``more_authors``)."""
 
 _TYPES = {"article": "JOUR", "inproceedings": "CPAPER", "incollection": "CHAP", "book": "BOOK",
           "techreport": "RPRT", "phdthesis": "THES", "online": "ELEC", "misc": "GEN"}
@@ -50,6 +55,8 @@ def ris_record(key: str, entry: Entry) -> dict[str, Any]:
     notes = [f"arXiv:{entry.ids.arxiv}"] if entry.ids.arxiv else []
     if entry.note:
         notes.append(entry.note)
+    if entry.more_authors:
+        notes.append(MORE_AUTHORS_NOTE)
     if notes:
         record["notes"] = notes
     return record

@@ -50,14 +50,18 @@ KNOWN_FIELDS = frozenset({
 UNVERIFIED = "unverified"
 
 # A field name followed by '=' after a closing brace/quote or at the start of a line: the
-# previous field was not ended by a comma and swallowed this one.
+# previous field was not ended by a comma and swallowed this one (:func:`merged_fields` keeps
+# the braces and quotes that close the value itself: ``{\&}c=2`` in a URL is no field ``c``).
 _MERGED_FIELD = re.compile(r'(?:[}"][ \t]*\n?|\n)[ \t]*(?P<name>[A-Za-z][A-Za-z0-9_:.+-]*)[ \t]*=[ \t]*["{0-9A-Za-z]')
 _STRAY_FIELD = re.compile(r"^[ \t,]*(?P<name>[A-Za-z][A-Za-z0-9_:.+-]*)[ \t]*=", re.MULTILINE)
 _BIBTEX_BAD_KEY_CHAR = re.compile(r'[\s,{}"#%\'()=\\~]')
 _YEAR = re.compile(r"[0-9]{4}")
 _DATE = re.compile(r"(?P<year>[0-9]{4})(?:-[0-9]{2}(?:-[0-9]{2})?)?(?:/.*)?")
 """A biblatex ``date``: ``2024``, ``2024-05``, ``2024-05-01``, or a range starting so."""
-_ESCAPED_SPECIAL = re.compile(r"\\([_%&#~$])")
+_ESCAPED_SPECIAL = re.compile(r"\{\\([_%&#$])\}|\\([_%&#$])|\{\\~(?:\{\})?\}|\\~(?:\{\})?"
+                             r"|\{\\textasciitilde\}|\\textasciitilde(?:\{\}|(?![A-Za-z]))")
+"""An escaped special in a URL, DOI or eprint as real bibliographies write it: ``\\&``, ``{\\&}``,
+``\\~``, ``\\~{}``, ``{\\~{}}``, ``\\textasciitilde{}`` (also ``\\_ \\% \\# \\$``)."""
 _DASHES = re.compile(r"\s*(?:-+|–|—)\s*")
 _ACL_DOI = re.compile(r"10\.18653/v1/(?P<id>[0-9]{4}\.[A-Za-z0-9-]+\.[0-9]+|[A-Za-z][0-9]{2}-[0-9]{4})")
 _ACL_URL = re.compile(r"https?://(?:www\.)?(?:aclanthology\.org|aclweb\.org/anthology)/"
@@ -70,6 +74,64 @@ _OLD_EPRINT = re.compile(r"[0-9]{7}(?:v[0-9]+)?")
 _DOI_RESOLVER = re.compile(r"^(?:doi:\s*|(?:https?://)?(?:(?:dx\.|www\.)?doi\.org|doi\.acm\.org|"
                            r"(?:www\.)?doi\.ieeecomputersociety\.org)/(?=10\.))", re.IGNORECASE)
 """Every resolver form a DOI is written with; what follows is the DOI."""
+
+
+def merged_fields(value: str) -> list[re.Match[str]]:
+    """The field names in a raw value that a missing comma merged into it: after a newline, or
+    after a ``}`` (``"``) that closes the value itself, not a brace group opened inside it.
+
+    >>> [m["name"] for m in merged_fields("{A Title}\\n  year = {2021}\\n  month = {5}")]
+    ['year', 'month']
+    >>> merged_fields("https://x.org/a?b=1{\\\\&}c=2")
+    []
+    """
+    found = []
+    at = 0
+    while (match := _MERGED_FIELD.search(value, at)) is not None:
+        if value[match.start()] in '}"' and not _closes_value(value, match.start()):
+            at = match.start() + 1  # a group of the value closes here; a line break after it may still count
+            continue
+        found.append(match)
+        at = match.end()
+    return found
+
+
+def _closes_value(value: str, at: int) -> bool:
+    """Whether the ``}`` or ``"`` at ``at`` ends the value: no brace is open before it but the
+    value's own enclosing one (kept when the value is faulty)."""
+    opened: list[int] = []
+    for index in range(at):
+        if value[index] == "{":
+            opened.append(index)
+        elif value[index] == "}" and opened:
+            opened.pop()
+    return opened in ([], [0])
+
+
+def unescape_identifier(value: str) -> str:
+    r"""A URL, DOI or eprint with its escaped specials undone: LaTeX escapes in a ``url`` field are
+    what the ``url`` package would print literally, so ``{\&}`` is an ``&`` of the URL.
+
+    >>> print(unescape_identifier(r"https://x.org/{\~{}}a/b\_c?d=1{\&}e=50\%25\#top"))
+    https://x.org/~a/b_c?d=1&e=50%25#top
+    >>> print(unescape_identifier(r"https://x.org/\textasciitilde{}a/{\textasciitilde}b/\~c"))
+    https://x.org/~a/~b/~c
+    """
+    if "\\" not in value:
+        return value
+    return _ESCAPED_SPECIAL.sub(lambda m: m.group(1) or m.group(2) or "~", value)
+
+
+def _is_arxiv_page(url: str, arxiv: str | None) -> bool:
+    """Whether ``url`` is the arXiv page of the entry's own id, unversioned (what ``symkd export
+    bibtex`` writes for an entry with only an arXiv id): the id says it, so no link is kept.
+
+    >>> _is_arxiv_page("https://arxiv.org/abs/2101.00001", "2101.00001")
+    True
+    >>> _is_arxiv_page("https://arxiv.org/abs/2101.00001v2", "2101.00001")
+    False
+    """
+    return arxiv is not None and "/abs/" in url and parse_arxiv_id(url) == (arxiv, None)
 
 
 def doi_from(value: str) -> str | None:
@@ -121,6 +183,7 @@ class EntryReader:
         self.lines: dict[str, int] = {}
         self.positions: dict[Loc, tuple[int, int]] = {(): (self.line, 1)}
         self.swallowed: set[str] = set()
+        self.more_authors = False  # the author list ended with "and others" or "et al."
 
     def error(self, check: str, line: int, message: str, hint: str = "") -> None:
         self.issues.append(error(check, self.path, line, message, hint))
@@ -145,7 +208,7 @@ class EntryReader:
                 continue
             self.values[name] = value
             self.lines[name] = line
-            merged = list(_MERGED_FIELD.finditer(value))
+            merged = merged_fields(value)
             for found in merged:
                 at = line + value[: found.start("name")].count("\n")
                 self.swallowed.add(found["name"].lower())
@@ -177,7 +240,7 @@ class EntryReader:
         """A URL, DOI or eprint: never LaTeX-decoded, but ``\\url{}`` and escaped specials undone."""
         value = self.values.get(name, "").strip()
         value = re.sub(r"^\\url\{(.*)\}$", r"\1", value).strip()
-        return _ESCAPED_SPECIAL.sub(r"\1", value)
+        return unescape_identifier(value)
 
     def text(self, name: str) -> str | None:
         value = self.values.get(name)
@@ -216,10 +279,7 @@ class EntryReader:
         names, fault = split_authors(raw)
         if fault:
             self.error("authors", line, fault, "separate names with a single 'and'")
-        dropped = drop_more_authors(names)
-        if dropped:
-            self.warn("authors", line, f"author list ends with '{dropped}': '{dropped}' dropped, "
-                      "only the names given are imported", "give the full author list")
+        self.more_authors = drop_more_authors(names) is not None  # a mark, never a person
         result: list[str] = []
         for name in names:
             try:
@@ -323,6 +383,9 @@ class EntryReader:
         year = self.year()
         kind = self.entry_type()
         data: dict[str, Any] = {"title": title, "authors": authors, "year": year, "type": kind}
+        if self.more_authors:
+            data["more_authors"] = True
+            self.at(("more_authors",), "author")
         in_book = kind in ("inproceedings", "incollection")
         venue_fields = ("booktitle", "journal", "journaltitle") if in_book else ("journal", "journaltitle", "booktitle")
         present = [name for name in venue_fields if self.values.get(name)]
@@ -353,7 +416,7 @@ class EntryReader:
             data["primary_class"] = self.text(primary)
             self.at(("primary_class",), primary)
         url = self.identifier("url")
-        if url:
+        if url and not _is_arxiv_page(url, data["ids"].get("arxiv")):
             data["links"] = {"url": url}
             self.at(("links", "url"), "url")
         verified = self.values.get("x-verified")

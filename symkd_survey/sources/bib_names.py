@@ -1,19 +1,28 @@
 """Author lists of a .bib entry: split at top-level ``and`` (:func:`split_authors`), a trailing
-"and others" or "et al." removed (:func:`drop_more_authors`), each name as "Family, Given"
-(:func:`format_name`).
+"and others" or "et al." taken off (:func:`drop_more_authors`; the entry keeps it as
+``more_authors``), each name as "Family, Given" (:func:`format_name`).
 
 Lists are split before decoding, so a braced corporate name (``{Barnes and Noble}``) stays one
-name; the names are parsed by bibtexparser's ``parse_single_name_into_parts``.
+name. A name is read as BibTeX and biblatex write it: ``First von Last``, ``von Last, First``,
+``von Last, Jr, First`` (parsed by bibtexparser's ``parse_single_name_into_parts``), or
+biblatex's extended form ``family=Smith, given=John, prefix=van, useprefix=true``.
+
+What the catalogue stores (:mod:`symkd_survey.core.names`): the von part or biblatex prefix stays
+in the family part (``"van den Driessche, George"``; ``useprefix`` only steers sorting and is not
+kept), and a Jr part joins the family part after a space (``"King Jr., Martin"``), because the
+catalogue's author check allows one comma only. A braced family part with a comma in it
+(``{Bell, II}, Alexander``) is one family part to BibTeX; when what follows its comma is a
+suffix (``Jr.``, ``II``), it is read as that suffix, and otherwise the name cannot be stored.
 """
 
 from __future__ import annotations
 
 import re
 
-from bibtexparser.middlewares.names import parse_single_name_into_parts
+from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
 
 from symkd_survey.core.names import Name
-from symkd_survey.sources.bib_text import decoded_text
+from symkd_survey.sources.bib_text import braces_balanced, decoded_text
 
 
 def split_authors(raw: str) -> tuple[list[str], str | None]:
@@ -69,8 +78,8 @@ _MORE_AUTHORS = frozenset({"others", "{others}", "et al.", "et al", "{et al.}", 
 def drop_more_authors(names: list[str]) -> str | None:
     """Remove a trailing "more authors" mark (``and others``, ``et al.``) from ``names`` in place.
 
-    The entry model has no flag for it yet, so it is dropped (and the caller warns); it is
-    never imported as a person (``"al., et"``). Returns the mark as written, or ``None``.
+    It is never imported as a person (``"al., et"``): the caller sets the entry's
+    ``more_authors`` flag instead. Returns the mark as written, or ``None``.
 
     >>> names = ["Doe, Jane", "others"]; drop_more_authors(names), names
     ('and others', ['Doe, Jane'])
@@ -90,18 +99,112 @@ def drop_more_authors(names: list[str]) -> str | None:
     return None
 
 
-def format_name(raw: str) -> str:
-    """One BibTeX name as ``"Family, Given"`` (decoded); a name with no given part stays whole.
+_SUFFIX = re.compile(r"(?:[JS]r\.?|[IVX]+|[0-9]+(?:st|nd|rd|th))", re.IGNORECASE)
+"""A name suffix as written after a comma: ``Jr.``, ``Sr``, ``II``, ``III``, ``3rd``."""
 
-    A ``Jr`` part stays in the family part (``"King Jr., Martin"``): the catalogue's author
-    check allows one comma only, so the importer writes no ``"Family, Suffix, Given"``.
+_EXTENDED_KEY = re.compile(r"\s*(?P<key>[A-Za-z][A-Za-z-]*)\s*=(?P<value>.*)", re.DOTALL)
+EXTENDED_PARTS = ("family", "given", "prefix", "suffix")
+"""The name parts of biblatex's extended name format; its other keys (``useprefix``,
+``given-i``, ...) say how to print or sort a name, not what it is, and are not kept."""
+
+
+def _top_level_split(text: str, separator: str = ",") -> list[str]:
+    """``text`` split at ``separator`` outside braces."""
+    parts: list[str] = []
+    depth = start = 0
+    for index, char in enumerate(text):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == separator and depth == 0:
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _unquoted(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] + value[-1] in ("{}", '""') and braces_balanced(value[1:-1]):
+        return value[1:-1]
+    return value
+
+
+def extended_name(raw: str) -> dict[str, str] | None:
+    """The parts of a name in biblatex's extended format, or ``None`` for a name not in it.
+
+    >>> extended_name("family=Smith, given={John Paul}, prefix=van, useprefix=true")
+    {'family': 'Smith', 'given': 'John Paul', 'prefix': 'van', 'useprefix': 'true'}
+    >>> extended_name("Smith, John") is None, extended_name("{family=Smith}") is None
+    (True, True)
+    """
+    parts: dict[str, str] = {}
+    for part in _top_level_split(raw):
+        found = _EXTENDED_KEY.fullmatch(part)
+        if found is None:
+            return None
+        parts[found["key"].lower()] = _unquoted(found["value"])
+    return parts if parts.keys() & {"family", "given"} else None
+
+
+def _suffix_in_family(family: str) -> tuple[str, str] | None:
+    """A braced family part with a comma (``{Bell, II}``) as family and suffix, or ``None``."""
+    head, _, tail = family.rpartition(",")
+    return (head.strip(), tail.strip()) if head.strip() and _SUFFIX.fullmatch(tail.strip()) else None
+
+
+def read_name(raw: str) -> Name:
+    """One BibTeX or biblatex name as its parts (decoded): von or prefix in the family part.
+
+    Raises ``InvalidNameError`` for a name that is not one.
+
+    >>> read_name("Bell, II, Alexander"), read_name("{Bell, II}, Alexander")
+    (Name(family='Bell', given='Alexander', suffix='II'), Name(family='Bell', given='Alexander', suffix='II'))
+    >>> read_name("family=Driessche, given=George, prefix={van den}, useprefix=false")
+    Name(family='van den Driessche', given='George', suffix='')
+    """
+    extended = extended_name(raw)
+    if extended is not None:
+        if not extended.get("family"):
+            raise InvalidNameError(raw, "a biblatex name needs its 'family=' part")
+        family, given, prefix, suffix = (decoded_text(extended.get(k, "")) for k in EXTENDED_PARTS)
+        return Name(" ".join(p for p in (prefix, family) if p), given, suffix)
+    parts = parse_single_name_into_parts(raw, strict=True)
+    family = decoded_text(" ".join([*parts.von, *parts.last]))
+    given = decoded_text(" ".join(parts.first))
+    suffix = decoded_text(" ".join(parts.jr))
+    if "," in family:
+        split = _suffix_in_family(family) if not suffix else None
+        if split is None:
+            raise InvalidNameError(raw, f"its family part '{family}' has a comma, which a catalogue name cannot hold")
+        family, suffix = split
+    if "," in given or "," in suffix:
+        raise InvalidNameError(raw, f"'{given if ',' in given else suffix}' has a comma, which a catalogue name "
+                               "cannot hold")
+    return Name(family, given, suffix)
+
+
+def stored_name(name: Name) -> str:
+    """The catalogue's one-comma form of ``name``: a suffix joins the family part.
+
+    >>> stored_name(Name("King", "Martin", "Jr.")), stored_name(Name("OpenAI"))
+    ('King Jr., Martin', 'OpenAI')
+    """
+    if name.suffix:
+        return Name(f"{name.family} {name.suffix}", name.given).stored()
+    return name.stored()
+
+
+def format_name(raw: str) -> str:
+    """One BibTeX or biblatex name as the catalogue stores it (:func:`read_name`,
+    :func:`stored_name`); a name with no given part stays whole.
 
     >>> format_name("Jena D. Hwang"), format_name("Le Bras, Ronan"), format_name("{OpenAI}")
     ('Hwang, Jena D.', 'Le Bras, Ronan', 'OpenAI')
     >>> format_name(r"Ludwig van Beethoven"), format_name(r"Rockt{\\"a}schel, Tim")
     ('van Beethoven, Ludwig', 'Rocktäschel, Tim')
+    >>> format_name("King, Jr., Martin Luther"), format_name("family=Smith, given=John, prefix=van")
+    ('King Jr., Martin Luther', 'van Smith, John')
     """
-    parts = parse_single_name_into_parts(raw, strict=True)
-    family = decoded_text(" ".join([*parts.von, *parts.last, *parts.jr]))
-    given = decoded_text(" ".join(parts.first))
-    return Name(family, given).stored()
+    return stored_name(read_name(raw))

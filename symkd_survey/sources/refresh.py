@@ -9,11 +9,16 @@ distillation or citations:
   already in the entry is never replaced.
 - ``primary_class``: arXiv's primary category (the record is authoritative for it).
 - ``title``, ``authors`` and ``note``: only for ``type: misc`` entries, whose metadata is
-  arXiv's own. A published entry (``inproceedings``, ``article``...) follows its venue's
-  record, which may differ from arXiv's on purpose. An author whose name reads the same in
-  display order ("Le Paine, Tom" and arXiv's "Tom Le Paine") keeps the entry's spelling, so
-  a family name that cannot be split from "Given Family" alone is never re-split. The note
-  becomes arXiv's journal reference once there is one; a preprint note keeps its form.
+  arXiv's own. The title is compared as ``symkd add`` writes it, decoded from arXiv's TeX
+  (:func:`~symkd_survey.sources.adding.arxiv_title`). When it changes, ``bibtex.title``
+  follows: arXiv's TeX where the text is not exact (``$O(n^2)$``), otherwise no override (an
+  override of the old title would export a title that is no longer the paper's); an unchanged
+  title keeps its override, and gets arXiv's TeX as one if it needs one and has none. A
+  published entry (``inproceedings``, ``article``...) follows its venue's record, which may
+  differ from arXiv's on purpose. An author whose name reads the same in display order ("Le
+  Paine, Tom" and arXiv's "Tom Le Paine") keeps the entry's spelling, so a family name that
+  cannot be split from "Given Family" alone is never re-split. The note becomes arXiv's
+  journal reference once there is one; a preprint note keeps its form.
 
 Versions are not stored (ids are kept without version); the latest version is reported in
 the diff header. The diff is between the file as it is and the canonical text that ``write``
@@ -33,9 +38,16 @@ from symkd_survey.core.catalogue import LoadedEntry, Repository, load_catalogue
 from symkd_survey.core.fileio import atomic_write
 from symkd_survey.core.ids import unknown_key
 from symkd_survey.core.issues import Issue, SymkdError, error
-from symkd_survey.core.model import Entry, entry_to_data, entry_to_yaml
+from symkd_survey.core.model import BibtexOverrides, Entry, entry_to_data, entry_to_yaml
 from symkd_survey.core.yamlio import parse_mapping
-from symkd_survey.sources.adding import arxiv_authors, arxiv_doi, collapse, given_family, preprint_note
+from symkd_survey.sources.adding import (
+    arxiv_authors,
+    arxiv_doi,
+    arxiv_title,
+    collapse,
+    given_family,
+    preprint_note,
+)
 from symkd_survey.sources.arxiv_client import ArxivClient, MissingIdsError, network_issue
 from symkd_survey.sources.arxiv_feed import short_id
 from symkd_survey.sources.network_errors import NetworkError
@@ -79,9 +91,7 @@ def refreshed_entry(entry: Entry, result: Any, arxiv_id: str) -> Entry:
     if doi is not None and (current is None or current.lower().startswith(_ARXIV_DATACITE_PREFIX)):
         update["ids"] = entry.ids.model_copy(update={"doi": doi})
     if entry.type == "misc":
-        title = collapse(result.title)
-        if title is not None and title != entry.title:
-            update["title"] = title
+        update.update(_title(entry, result.title))
         authors = _authors(entry.authors, result)
         if authors and authors != entry.authors:
             update["authors"] = authors
@@ -91,6 +101,24 @@ def refreshed_entry(entry: Entry, result: Any, arxiv_id: str) -> Entry:
         elif entry.note is None or entry.note.startswith("arXiv preprint"):
             update["note"] = preprint_note(arxiv_id)
     return entry.model_copy(update=update)
+
+
+def _title(entry: Entry, raw: str) -> dict[str, Any]:
+    """The ``title`` and ``bibtex`` updates for arXiv's title ``raw`` (see the module's text)."""
+    title = arxiv_title(raw)
+    if not title.text:
+        return {}
+    if title.text != entry.title:
+        return {"title": title.text, "bibtex": _with_title(entry.bibtex, title.latex)}
+    if title.latex is not None and (entry.bibtex is None or entry.bibtex.title is None):
+        return {"bibtex": _with_title(entry.bibtex, title.latex)}
+    return {}
+
+
+def _with_title(overrides: BibtexOverrides | None, latex: str | None) -> BibtexOverrides | None:
+    """``overrides`` with ``title`` set to ``latex`` (other overrides kept); None when empty."""
+    updated = (overrides or BibtexOverrides()).model_copy(update={"title": latex})
+    return None if updated == BibtexOverrides() else updated
 
 
 def _authors(current: list[str], result: Any) -> list[str]:
