@@ -17,7 +17,6 @@ from symkd_survey.core.model import Entry
 from symkd_survey.sources.adding import (
     ArxivTitle,
     NewEntry,
-    _keeps_letters,
     arxiv_title,
     entry_from_result,
     entry_key,
@@ -26,6 +25,7 @@ from symkd_survey.sources.adding import (
     write_additions,
 )
 from symkd_survey.sources.arxiv_feed import ArxivAuthor, ArxivRecord
+from symkd_survey.sources.bib_text import _keeps_letters
 
 from .arxiv_support import DATA, FakeArxiv, Reply, closed_port
 from .conftest import REPO_ROOT, SOURCES, seeded_repository

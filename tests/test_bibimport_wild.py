@@ -317,3 +317,21 @@ def test_macros_cannot_grow_without_bound(tmp_path: Path) -> None:
     plan = plan_import(repo, bib)
     assert not plan.ok
     assert [str(i.check) for i in plan.issues if i.is_error][:2] == ["size", "macro"]
+
+
+@pytest.mark.parametrize("dialect", ["bibtex", "biblatex"])
+def test_mathematics_is_read_for_people_and_written_back_once(dialect: Literal["bibtex", "biblatex"],
+                                                            tmp_path: Path) -> None:
+    entry = imported(tmp_path / "first", "math-title.bib")["doe2024fast"]
+    assert entry.title == "Fast O(n²) sorting with α-trees"  # what the site shows
+    assert entry.bibtex is not None and entry.bibtex.title == r"Fast $O(n^2)$ sorting with $\alpha$-trees"
+    repo = seeded_repository(tmp_path / "second", ())
+    plan = plan_import(repo, DATA / "bibtex" / "math-title.bib")
+    for item in plan.new:
+        (repo.catalogue_dir / item.file.name).write_text(item.text, encoding="utf-8")
+    exported = export_bibliography(load_catalogue(repo), dialect)
+    assert r"title = {Fast $O(n^2)$ sorting with $\alpha$-trees}," in exported  # once, not \$...\$
+    again = seeded_repository(tmp_path / "again", ())
+    (again.root / "back.bib").write_text(exported, encoding="utf-8")
+    back = plan_import(again, again.root / "back.bib")
+    assert back.ok and [(i.entry.title, i.entry.bibtex) for i in back.new] == [(entry.title, entry.bibtex)]

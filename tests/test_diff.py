@@ -94,33 +94,38 @@ BIBTEX = """\
 ```diff
 --- HEAD~1: hsieh2023distilling
 +++ HEAD: hsieh2023distilling
-@@ -4,4 +4,5 @@
+@@ -4,5 +4,5 @@
    booktitle = {Findings of ACL 2023},
    year = {2023},
+-  url = {https://arxiv.org/abs/2305.02301},
 +  doi = {10.18653/v1/2023.findings-acl.507},
    eprint = {2305.02301},
-   archiveprefix = {arXiv}
+   archiveprefix = {arXiv},
 --- HEAD~1: li2023symbolic
 +++ HEAD: li2023symbolic
-@@ -0,0 +1,8 @@
+@@ -0,0 +1,10 @@
 +@inproceedings{li2023symbolic,
 +  author = {Li, Liunian Harold and Hessel, Jack},
 +  title = {Symbolic Chain-of-Thought Distillation: Small Models Can Also "Think" Step-by-Step},
 +  booktitle = {Proceedings of ACL 2023},
 +  year = {2023},
++  url = {https://arxiv.org/abs/2306.14050},
 +  eprint = {2306.14050},
-+  archiveprefix = {arXiv}
++  archiveprefix = {arXiv},
++  eprinttype = {arxiv}
 +}
 --- HEAD~1: wang2023selfinstruct
 +++ HEAD: wang2023selfinstruct
-@@ -1,8 +0,0 @@
+@@ -1,10 +0,0 @@
 -@inproceedings{wang2023selfinstruct,
 -  author = {Wang, Yizhong and Kordi, Yeganeh},
 -  title = {Self-Instruct: Aligning Language Models with Self-Generated Instructions},
 -  booktitle = {Proceedings of ACL 2023},
 -  year = {2023},
+-  url = {https://arxiv.org/abs/2212.10560},
 -  eprint = {2212.10560},
--  archiveprefix = {arXiv}
+-  archiveprefix = {arXiv},
+-  eprinttype = {arxiv}
 -}
 ```
 
@@ -300,5 +305,5 @@ def test_a_long_bibtex_diff_is_cut_and_its_block_closed(tmp_path: Path) -> None:
     report = to_markdown(diff_refs(repo, "HEAD", bibtex=default_bibtex_export()))
     assert len(report) <= 60_000
     assert "| `paper0059` |" in report
-    assert report.endswith("```\n*(the first 400 of 660 lines; run `symkd diff` locally for the rest)*\n\n"
+    assert report.endswith("```\n*(the first 400 of 780 lines; run `symkd diff` locally for the rest)*\n\n"
                            "</details>\n")

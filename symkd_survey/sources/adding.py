@@ -24,9 +24,7 @@ step is to fill them in; ``symkd format`` drops the comment later.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import textwrap
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,14 +38,13 @@ from symkd_survey.core.fileio import create_all
 from symkd_survey.core.ids import normalize_doi, parse_arxiv_id
 from symkd_survey.core.issues import Issue, SymkdError, error
 from symkd_survey.core.keys import base_key, unique_key
-from symkd_survey.core.latex import LATEX_TO_UNICODE
 from symkd_survey.core.model import BibtexOverrides, Entry, Ids, entry_to_yaml
 from symkd_survey.core.names import Name
 from symkd_survey.core.taxonomy import Taxonomy
 from symkd_survey.core.yamlio import parse_mapping, read_text
 from symkd_survey.sources.arxiv_client import ArxivClient, MissingIdsError, network_issue
 from symkd_survey.sources.arxiv_feed import short_id
-from symkd_survey.sources.bib_text import decoded_text
+from symkd_survey.sources.bib_text import decode_tex
 from symkd_survey.sources.network_errors import NetworkError
 
 ID_FORMS_HINT = ("write it as 2110.07178, 2110.07178v2, arXiv:2110.07178, "
@@ -171,76 +168,8 @@ class ArxivTitle(NamedTuple):
     latex: str | None
 
 
-_TEX = re.compile(r"[\\$]")
-_MATH = re.compile(r"\$([^$]+)\$")
-_BARE_SPECIAL = re.compile(r"(?<!\\)([%&#])")  # arXiv's own text has these bare; TeX would eat them
-_IDENTIFIER = re.compile(r"\s*[A-Za-z0-9]+\s*")  # math that is a variable or a number: $k$, $n$, $2$
-_SCRIPT = re.compile(r"([\^_])(?:\{([^{}]*)\}|([A-Za-z0-9+\-=()]))")
-_SCRIPTS = {"^": dict(zip("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ", strict=True)),
-            "_": dict(zip("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎", strict=True))}
-_COMMAND = re.compile(r"\\[A-Za-z]+")
-
-
-def _scripts(math: str) -> str:
-    """Super- and subscripts as Unicode where every character of one has a script form
-    (``n^2`` -> ``n²``, ``x_{10}`` -> ``x₁₀``); others stay for the decoder (``2^k``)."""
-    def one(match: re.Match[str]) -> str:
-        table = _SCRIPTS[match.group(1)]
-        body = match.group(2) if match.group(2) is not None else match.group(3)
-        if body and all(char in table for char in body):
-            return "".join(table[char] for char in body)
-        return match.group()
-    return _SCRIPT.sub(one, math)
-
-
-def _letters(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if c.isascii() and c.isalnum())
-
-
-def _keeps_letters(latex: str, text: str) -> bool:
-    """Whether every ASCII letter and digit of ``latex`` outside command names is still in the
-    decoded ``text``, in order: the decoder drops what it cannot read (``\\texttt{GPT-4}`` -> "")."""
-    found = iter(_letters(text))
-    return all(char in found for char in _letters(_COMMAND.sub("", latex)))
-
-
-def decode_arxiv_tex(raw: str) -> tuple[str, bool]:
-    """arXiv's TeX as Unicode text, and whether nothing was lost on the way.
-
-    The decoding is the project's own (:func:`symkd_survey.sources.bib_text.decoded_text`). Math
-    it reads as a character (``$\\omega$``), a variable or a number (``$k$``) counts as exact; any
-    other math becomes readable text (``$O(n^2)$`` -> ``O(n²)``, ``$\\mathcal{O}(1)$`` -> ``𝒪(1)``)
-    but not exact. A decoding that drops letters is refused: the text is returned unchanged.
-
-    >>> decode_arxiv_tex(r"$\\omega$Test: 100\\% of $k$-NN in {\\em one} \\textit{go}")
-    ('ωTest: 100% of k-NN in one go', True)
-    >>> decode_arxiv_tex(r"Sorting in $O(n^2)$ & $\\mathcal{O}(1)$ space")
-    ('Sorting in O(n²) & 𝒪(1) space', False)
-    """
-    text = " ".join(raw.split())
-    if _TEX.search(text) is None:
-        return text, True
-    exact = True
-
-    def math(match: re.Match[str]) -> str:
-        nonlocal exact
-        if match.group() in LATEX_TO_UNICODE:  # $\alpha$: the decoder's own table reads it
-            return match.group()
-        body = match.group(1)
-        if _IDENTIFIER.fullmatch(body):
-            return body.strip()
-        exact = False
-        return "{" + _scripts(body) + "}"  # the decoder's text mode reads \mathcal, \log, \alpha
-
-    prepared = _BARE_SPECIAL.sub(r"\\\1", _MATH.sub(math, text))
-    decoded = decoded_text(prepared)
-    if not decoded or not _keeps_letters(prepared, decoded):
-        return text, False
-    return decoded, exact
-
-
 def arxiv_title(raw: str) -> ArxivTitle:
-    """An arXiv title as the catalogue stores it (see :func:`decode_arxiv_tex`): the Unicode
+    """An arXiv title as the catalogue stores it (see :func:`~symkd_survey.sources.bib_text.decode_tex`): the Unicode
     text, plus arXiv's TeX for ``bibtex.title`` whenever the text is not exact, so that BibTeX
     gets the mathematics as its authors wrote it (written once, never escaped again).
 
@@ -250,14 +179,14 @@ def arxiv_title(raw: str) -> ArxivTitle:
     ArxivTitle(text='Attention in O(n²)', latex='Attention in $O(n^2)$')
     """
     text = " ".join(raw.split())
-    decoded, exact = decode_arxiv_tex(text)
+    decoded, exact = decode_tex(text)
     return ArxivTitle(decoded, None if exact else text)
 
 
 def arxiv_abstract(raw: str) -> str | None:
-    """An arXiv abstract as readable text (:func:`decode_arxiv_tex`); None for nothing.
+    """An arXiv abstract as readable text (:func:`~symkd_survey.sources.bib_text.decode_tex`); None for nothing.
     An abstract is never exported, so the readable form is all that is kept."""
-    return collapse(decode_arxiv_tex(raw)[0])
+    return collapse(decode_tex(raw)[0])
 
 
 def title_overrides(title: ArxivTitle) -> BibtexOverrides | None:

@@ -27,7 +27,7 @@ from symkd_survey.core.keys import key_from_bibtex
 from symkd_survey.core.model import Entry, EntryType, Source
 from symkd_survey.core.yamlio import Loc
 from symkd_survey.sources.bib_names import drop_more_authors, format_name, split_authors
-from symkd_survey.sources.bib_text import MAX_FIELD_CHARS, braces_balanced, decode_latex, decoded_text
+from symkd_survey.sources.bib_text import MAX_FIELD_CHARS, braces_balanced, decode_latex, decode_tex, decoded_text
 
 CHECK = "bibtex"
 
@@ -383,6 +383,15 @@ class EntryReader:
         year = self.year()
         kind = self.entry_type()
         data: dict[str, Any] = {"title": title, "authors": authors, "year": year, "type": kind}
+        raw_title = self.values.get("title")
+        if title is not None and "$" in title and raw_title and not subtitle:
+            # Mathematics the decoder cannot write as text: a readable title for the catalogue
+            # (O(n²)), and the .bib's own TeX as the BibTeX title, written back once, not escaped.
+            readable, _ = decode_tex(raw_title)
+            if "$" not in readable:
+                data["title"] = readable
+                data["bibtex"] = {"title": " ".join(raw_title.split())}
+                self.at(("bibtex", "title"), "title")
         if self.more_authors:
             data["more_authors"] = True
             self.at(("more_authors",), "author")
