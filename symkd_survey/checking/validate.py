@@ -8,6 +8,7 @@ from pathlib import Path
 
 from symkd_survey.checking.checks import run_checks
 from symkd_survey.core.catalogue import Catalogue, Repository, load_catalogue
+from symkd_survey.core.extension import entry_model
 from symkd_survey.core.issues import Issue, SymkdError, sort_issues, warning
 from symkd_survey.core.taxonomy import Taxonomy
 
@@ -36,11 +37,12 @@ def validate(repo: Repository, paths: Sequence[Path] = ()) -> Validation:
     A broken taxonomy raises :class:`SymkdError`: nothing can be checked against it.
     """
     taxonomy = repo.load_taxonomy()
-    whole = load_catalogue(repo)
+    model = entry_model(taxonomy.extensions)  # from the taxonomy just loaded: not read a second time
+    whole = load_catalogue(repo, model=model)
     if not paths:
         issues = apply_acceptances(whole, run_checks(whole, taxonomy))
         return Validation(whole, taxonomy, sort_issues(issues), len(whole) + _failed(whole))
-    chosen = load_catalogue(repo, paths)
+    chosen = load_catalogue(repo, paths, model=model)
     shown = {item.path for item in chosen} | {issue.path for issue in chosen.issues}
     merged = Catalogue(issues=list(chosen.issues))
     for item in whole:

@@ -62,14 +62,14 @@ class Repository:
         ``taxonomy.yaml`` declares. A taxonomy that cannot be read gives the core model (its
         problems are reported when it is loaded)."""
         try:
-            stamp = self.taxonomy_file.stat().st_mtime_ns
+            stat = self.taxonomy_file.stat()
         except OSError:
             return Entry
-        return _entry_model(str(self.taxonomy_file), stamp)
+        return _entry_model(str(self.taxonomy_file), stat.st_mtime_ns, stat.st_size)
 
 
 @lru_cache(maxsize=16)
-def _entry_model(taxonomy_file: str, stamp: int) -> type[Entry]:
+def _entry_model(taxonomy_file: str, mtime: int, size: int) -> type[Entry]:
     doc, _ = read_mapping(Path(taxonomy_file), taxonomy_file)
     names = doc.data.get("extensions") if doc is not None else None
     if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
@@ -219,11 +219,13 @@ def entry_files(repo: Repository, paths: Iterable[Path] = ()) -> tuple[list[Path
     return files, issues
 
 
-def load_catalogue(repo: Repository, paths: Iterable[Path] = ()) -> Catalogue:
-    """Read every entry; keep each problem as an issue and go on with the next file."""
+def load_catalogue(repo: Repository, paths: Iterable[Path] = (), *, model: type[Entry] | None = None) -> Catalogue:
+    """Read every entry as ``model`` (default: :meth:`Repository.entry_model`, which reads the
+    extensions from ``taxonomy.yaml``; a caller holding the loaded taxonomy passes its model);
+    keep each problem as an issue and go on with the next file."""
     files, issues = entry_files(repo, paths)
     catalogue = Catalogue(issues=issues)
-    model = repo.entry_model()
+    model = model or repo.entry_model()
     for file in files:
         loaded, problems = load_entry(file, repo.display(file), model)
         catalogue.issues.extend(problems)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from symkd_survey.core.extension import is_known, known_extensions
 from symkd_survey.core.ids import did_you_mean, is_valid_key
 from symkd_survey.core.issues import Issue, SymkdError, error
 from symkd_survey.core.text import MAX_ITEMS, Label, Short, Summary
@@ -206,8 +207,6 @@ def check_taxonomy(data: TaxonomyFile, doc: YamlDocument, path: str) -> list[Iss
         issues.append(error("taxonomy", path, doc.line_of(("roles", "matrix")),
                             "the coverage matrix needs two different facets"))
     if data.extensions:
-        from symkd_survey.core.extension import is_known, known_extensions
-
         for index, name in enumerate(data.extensions):
             if not is_known(name):
                 known = known_extensions()
