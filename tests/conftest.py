@@ -77,3 +77,7 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str,
         return status, out, err
 
     return run
+
+
+# The built site and a real Chromium, shared by every browser test module (one build a session).
+from .browser_support import browser, page, site  # noqa: E402, F401

@@ -1,121 +1,19 @@
 """The built site in a real browser: Playwright driving Debian's Chromium.
 
-The site is built once from a copy of the shipped catalogue plus one hostile entry whose
-title and summary carry markup and script. Screenshots go to ``test-artifacts/``.
+The site, the browser and a page come from ``browser_support`` (one build per test session).
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import shutil
-import threading
-from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
 from symkd_survey.core.catalogue import Repository, load_catalogue
-from symkd_survey.core.model import Entry, entry_to_yaml
-from symkd_survey.site.build import build_site
 
-from .conftest import REPO_ROOT
+from .browser_support import BROWSER_MARKS, HOSTILE_KEY, HOSTILE_TITLE, PAYLOAD_KEYS, PAYLOAD_TITLES, shot
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = REPO_ROOT / "test-artifacts"
-HOSTILE_KEY = "zzhostile2025script"
-HOSTILE_TITLE = 'Distilling <script>window.__pwned = 1</script> with <img src=x onerror="window.__pwned = 2"> *Stars*'
-
-PAYLOAD_TITLES = (  # each valid under the text rule; planted as titles of their own entries
-    '![x](data:,x){: onerror="window.__pwned = 3"} and [click](javascript:window.__pwned=4) in Markdown',
-    '" onmouseover="window.__pwned=5" x="</title><script>window.__pwned=6</script>',
-    "{{ 7*7 }} {% raw %} &lt;img src=x onerror=window.__pwned=7&gt; <svg/onload=window.__pwned=8>",
-    "---\u00a0title: x <!-- --> `<style>*{display:none}</style>` __init__ *Star*-Transformer",
-)
-PAYLOAD_KEYS = tuple(f"zzpayload{n}" for n in range(1, len(PAYLOAD_TITLES) + 1))
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)"),
-]
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[dev]')")
-
-
-def _hostile_entry() -> str:
-    entry = Entry.model_validate({
-        "title": HOSTILE_TITLE, "authors": ["<b>Bold</b>, Evil", "Doe, Jane"], "year": 2025, "type": "misc",
-        "taxonomy": {"method": ["direct"], "application": ["commonsense"]},
-        "summary": "A [link](javascript:alert(1)) and <iframe src=//evil.example></iframe> in a summary.",
-        "source": "curated", "added": "2026-11-28",
-    })
-    return entry_to_yaml(entry)
-
-
-def _payload_entry(title: str) -> str:
-    return entry_to_yaml(Entry.model_validate({
-        "title": title, "authors": ["Doe, Jane"], "year": 2025, "type": "misc",
-        "taxonomy": {"method": ["direct"], "application": ["commonsense"]}, "source": "curated",
-        "added": "2026-11-28"}))
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Repository]]:
-    root = tmp_path_factory.mktemp("site-repo")
-    for name in ("taxonomy.yaml", "mkdocs.yml"):
-        shutil.copy(REPO_ROOT / name, root / name)
-    for folder in ("catalogue", "site", "symkd_survey"):
-        shutil.copytree(REPO_ROOT / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    (root / "catalogue" / f"{HOSTILE_KEY}.yaml").write_text(_hostile_entry(), encoding="utf-8")
-    for key, title in zip(PAYLOAD_KEYS, PAYLOAD_TITLES, strict=True):
-        (root / "catalogue" / f"{key}.yaml").write_text(_payload_entry(title), encoding="utf-8")
-    repo = Repository(root)
-    out = root / "_site"
-    build_site(repo, out)
-    handler = functools.partial(_Quiet, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", repo
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Any, site: tuple[str, Repository]) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.errors = []
-    page.foreign = []
-    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.on("request", lambda r: page.foreign.append(r.url)
-            if urlsplit(r.url).hostname not in ("127.0.0.1", None) and not r.url.startswith(("data:", "blob:"))
-            else None)
-    yield page
-    context.close()
-
-
-def _shot(page: Any, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
+pytestmark = BROWSER_MARKS
 
 
 def _count(repo: Repository, facet: str, node: str) -> int:
@@ -127,7 +25,7 @@ def test_home_page_loads_without_console_errors_or_foreign_requests(page: Any, s
     page.goto(base + "index.html")
     page.wait_for_load_state("networkidle")
     assert page.locator("#symkd-papers").inner_text() == str(len(load_catalogue(repo)))
-    _shot(page, "home")
+    shot(page, "home")
     assert page.errors == []
     assert page.foreign == []
 
@@ -168,7 +66,7 @@ def test_table_filter_narrows_to_the_expected_count(page: Any, site: tuple[str, 
     assert page.locator("#symkd-table tbody tr:visible").count() == expected
     page.fill("input[name=q]", "referee")
     assert page.locator("#symkd-table tbody tr:visible").count() == 1
-    _shot(page, "table")
+    shot(page, "table")
 
 
 def test_coverage_cell_lands_on_its_filtered_list(page: Any, site: tuple[str, Repository]) -> None:
@@ -191,7 +89,7 @@ def test_graph_draws_every_node_and_a_click_opens_a_paper(page: Any, site: tuple
     canvas = page.locator("#symkd-graph")
     page.wait_for_function("document.getElementById('symkd-graph').dataset.nodesDrawn !== undefined")
     assert canvas.get_attribute("data-nodes-drawn") == str(len(load_catalogue(repo)))
-    _shot(page, "graph")
+    shot(page, "graph")
     point = page.evaluate("window.symkdGraph.screenPosition('west2022symbolic')")
     page.mouse.click(point["x"], point["y"])
     page.wait_for_url("**/papers/west2022symbolic.html")
@@ -208,7 +106,7 @@ def test_copy_button_copies_the_bibtex_snippet(browser: Any, site: tuple[str, Re
     page.click("button.symkd-copy")
     page.wait_for_function("document.querySelector('button.symkd-copy').dataset.copied === 'yes'")
     assert page.evaluate("navigator.clipboard.readText()") == snippet
-    _shot(page, "paper")
+    shot(page, "paper")
     context.close()
 
 
@@ -288,7 +186,7 @@ def test_no_page_scrolls_sideways(browser: Any, site: tuple[str, Repository], wi
             page.goto(base + url)
             page.wait_for_load_state("load")
             assert page.evaluate("document.documentElement.scrollWidth") <= width, url
-            _shot(page, f"{url.replace('/', '-').removesuffix('.html')}-{width}")
+            shot(page, f"{url.replace('/', '-').removesuffix('.html')}-{width}")
     finally:
         context.close()
 
