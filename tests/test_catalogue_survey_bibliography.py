@@ -95,9 +95,14 @@ def test_every_work_of_the_bib_is_in_the_catalogue(bib: dict[str, dict[str, Any]
         entry = catalogue.entries[ALIASES.get(key, key)].entry
         assert entry.title == one_line(fields["title"]), key
         assert entry.year == int(fields["year"]), key
-        assert entry.ids.arxiv == (normalize_arxiv_id(fields["eprint"]) if "eprint" in fields else None), key
+        bib_arxiv = normalize_arxiv_id(fields["eprint"]) if "eprint" in fields else None
+        # The re-verification of December 2026 (issue 16) may fill an identifier the data lacked
+        # or follow the published author order, but only in an entry saying what it read.
+        checked = bool(entry.verification) or (entry.verified is False and bool(entry.verification_note))
+        assert entry.ids.arxiv == bib_arxiv or (bib_arxiv is None and checked), key
         if key not in ALIASES:
-            assert entry.authors == [name(p) for p in fields["author"]], key
+            authors = [name(p) for p in fields["author"]]
+            assert entry.authors == authors or (entry.verification and sorted(entry.authors) == sorted(authors)), key
     survey_keys = {k for k, item in catalogue.entries.items() if item.entry.source == "survey"}
     assert survey_keys == set(bib) - set(ALIASES)
 
@@ -159,9 +164,10 @@ def test_unverified_entries_carry_verified_false(bib: dict[str, dict[str, Any]],
     assert unverified == {"turing2009computing", "velasquez2023tiamat", "zhang2023xuanyuan"}
     for key in bib.keys() - ALIASES.keys():
         entry = catalogue.entries[key].entry
-        assert entry.verified is (key not in unverified), key
-        if key in unverified:
-            assert entry.verification_note == one_line(bib[key]["note"])
+        if key in unverified and not entry.verification:
+            assert entry.verified is False and entry.verification_note == one_line(bib[key]["note"]), key
+        # every entry says where it was checked (issue 16), or why it could not be
+        assert entry.verification or (entry.verified is False and entry.verification_note), key
 
 
 def test_every_erratum_of_the_errata_file_is_recorded(rows: list[dict[str, str]], catalogue: Catalogue) -> None:
@@ -172,7 +178,8 @@ def test_every_erratum_of_the_errata_file_is_recorded(rows: list[dict[str, str]]
     for ref in sorted(cited):
         survey = survey_of(catalogue.entries[by_ref[ref]].entry)
         assert survey is not None and survey.errata, (ref, by_ref[ref])
-    total = sum(len(placement.errata) for item in catalogue if (placement := survey_of(item.entry)) is not None)
+    total = sum(1 for item in catalogue if (placement := survey_of(item.entry)) is not None
+                for e in placement.errata if e.table is None)  # the reference list's, not Tables III/IV's
     assert total == 47
     lion = survey_of(catalogue.entries["jiang2023lion"].entry)
     assert lion is not None

@@ -96,3 +96,68 @@ def _data(file: Path) -> dict[str, object]:
     data = yaml.safe_load(file.read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data
+
+
+def _edit(repo: Repository, key: str, old: str, new: str) -> tuple[Path, str]:
+    file = repo.catalogue_dir / f"{key}.yaml"
+    text = file.read_text(encoding="utf-8")
+    assert old in text, key
+    text = text.replace(old, new, 1)
+    file.write_text(text, encoding="utf-8")
+    return file, text
+
+
+def test_a_table4_row_neither_confirmed_nor_corrected_is_a_warning(repo_copy: Repository, run_cli: Run) -> None:
+    file = repo_copy.catalogue_dir / "hsieh2023distilling.yaml"
+    lines = [line for line in file.read_text(encoding="utf-8").splitlines() if not line.startswith("  evidence:")]
+    file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    line = 1 + lines.index('  table4: {teacher: "540B PaLM", student: "770M T5", dataset: "Rationales", size: "N/A"}')
+    status, _, err = run_cli("--root", repo_copy.root, "validate", file)
+    assert status == 0
+    assert f"catalogue/hsieh2023distilling.yaml:{line}: [table4] warning: Table IV row neither confirmed by the " \
+           "paper nor corrected" in err
+    assert run_cli("--root", repo_copy.root, "validate", "--strict", file)[0] == 1
+    # an erratum naming a Table IV cell settles the row as well
+    _edit(repo_copy, "hsieh2023distilling", "  errata: [", '  errata: [{field: "table4.size", survey: "N/A", '
+          'note: "A test note."}, ')
+    assert run_cli("--root", repo_copy.root, "validate", "--strict", file)[0] == 0
+
+
+def test_a_table_erratum_quotes_an_existing_cell_verbatim(repo_copy: Repository, run_cli: Run) -> None:
+    file, text = _edit(repo_copy, "smith2024language", 'survey: "T0++"', 'survey: "T0"')
+    line = 1 + next(i for i, row in enumerate(text.splitlines()) if 'survey: "T0", note' in row)
+    status, _, err = run_cli("--root", repo_copy.root, "validate", file)
+    assert status == 1
+    assert f"catalogue/smith2024language.yaml:{line}: [survey] erratum 'table4.student' quotes 'T0' but the " \
+           "Table IV cell is 'T0++' (quote the survey's cell verbatim)" in err
+    _edit(repo_copy, "smith2024language", 'field: "table4.student", survey: "T0"',
+          'field: "table4.pupil", survey: "T0++"')
+    status, _, err = run_cli("--root", repo_copy.root, "validate", file)
+    assert status == 1 and "[survey] erratum 'table4.pupil' names no Table IV column (one of table4.teacher, " \
+                           "table4.student, table4.dataset, table4.size)" in err
+
+
+def test_a_table3_erratum_is_what_lets_the_taxonomy_differ_from_table3(repo_copy: Repository, run_cli: Run) -> None:
+    file = repo_copy.catalogue_dir / "polu2023formal.yaml"
+    assert run_cli("--root", repo_copy.root, "validate", "--strict", file)[0] == 0
+    lines = [row for row in file.read_text(encoding="utf-8").splitlines() if 'field: "table3.method"' not in row]
+    file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    status, _, err = run_cli("--root", repo_copy.root, "validate", file)
+    assert status == 0
+    assert "[survey] warning: Table III gives method 'Direct' (direct) but taxonomy.method does not list it " \
+           "(if the taxonomy's definitions say otherwise, record an erratum with field table3.method)" in err
+
+
+def test_the_corrections_page_lists_table_errata_next_to_the_reference_list_s(real_repo: Repository) -> None:
+    from symkd_survey.site.model import build_model
+    from symkd_survey.site.pages import render_corrections
+
+    page = render_corrections(build_model(real_repo))
+    assert "Corrections to the survey&#39;s Tables III and IV" in page or "Corrections to the survey's Tables III" \
+        in page
+    tables = page[page.index('id="tables"'):]
+    for cell in ("Table IV teacher", "Table IV student", "Table III method"):
+        assert f'<td data-label="Cell">{cell}</td>' in tables
+    assert "GPT3-175B" in tables and "T0++" in tables
+    references = page[:page.index('id="tables"')]
+    assert "Table IV" not in references and "table4." not in references

@@ -104,4 +104,5 @@ def test_cli_damaged_run_log(repo: Repository, run_cli: Run) -> None:
     status, _, err = run_cli("--root", repo.root, "prisma")
     assert status == 1
     assert err.strip() == ("screening/runs.yaml:2: [runs] each run has exactly date, arxiv-search, "
-                           "catalogue-citations, duplicates_removed, queued")
+                           "catalogue-citations, duplicates_removed, queued (and s2-citations, "
+                           "s2-recommendations, listed when those sources were asked)")

@@ -17,7 +17,8 @@ from symkd_survey.core.yamlio import parse_mapping
 from .conftest import REPO_ROOT
 
 WORKFLOWS = sorted((REPO_ROOT / ".github" / "workflows").glob("*.yml"))
-EXPECTED = {"ci.yml", "diff-comment.yml", "from-issue.yml", "links.yml", "pages.yml", "refresh.yml"}
+EXPECTED = {"ci.yml", "diff-comment.yml", "discover.yml", "from-issue.yml", "links.yml", "pages.yml",
+            "refresh.yml"}
 
 
 def actionlint() -> list[str] | None:
@@ -113,7 +114,12 @@ def test_ci_runs_the_readme_commands_on_python_311() -> None:
 def test_pages_builds_with_the_build_command_and_deploys() -> None:
     pages = _load(REPO_ROOT / ".github" / "workflows" / "pages.yml")
     build = pages["jobs"]["build"]["steps"]
-    assert {"run": "./scripts/build", "name": "Build the site"} in build
+    step = next(s for s in build if s.get("name") == "Build the site")
+    assert step["run"] == "./scripts/build"
+    # absolute URLs (sitemap, feed) at the published address, from configure-pages, which runs first
+    assert step["env"] == {"SYMKD_SITE_URL": "${{ steps.pages.outputs.base_url }}/"}
+    configure = next(n for n, s in enumerate(build) if s.get("uses", "").startswith("actions/configure-pages@"))
+    assert build[configure]["id"] == "pages" and configure < build.index(step)
     assert any(s.get("uses", "").startswith("actions/upload-pages-artifact@") and s["with"]["path"] == "_site"
                for s in build)
     assert pages["jobs"]["deploy"]["steps"][0]["uses"].startswith("actions/deploy-pages@")
@@ -154,3 +160,17 @@ def test_from_issue_needs_the_form_label_and_approval() -> None:
     body_step = next(s for s in job["steps"] if s.get("name") == "Write the issue body to a file")
     assert body_step["env"] == {"ISSUE_BODY": "${{ github.event.issue.body }}"}
     assert any(s.get("run") == 'symkd from-issue "$RUNNER_TEMP/issue.md"' for s in job["steps"])
+
+
+def test_discover_keeps_one_issue_with_the_ranked_queue() -> None:
+    flow = _load(REPO_ROOT / ".github" / "workflows" / "discover.yml")
+    assert set(flow["on"]) == {"schedule", "workflow_dispatch"}
+    assert flow["permissions"] == {"contents": "read", "issues": "write"}
+    steps = flow["jobs"]["discover"]["steps"]
+    run = next(s for s in steps if s.get("name") == "symkd discover --markdown")
+    assert run["run"].startswith("symkd discover --markdown ")
+    issue = next(s for s in steps if s.get("name") == "Open or update the queue issue")
+    assert issue["env"]["GH_TOKEN"] == "${{ github.token }}"
+    script = issue["run"]
+    assert "gh issue list --label discovery-queue --state open" in script
+    assert 'gh issue edit "$number" --body-file' in script and "gh issue create" in script

@@ -24,6 +24,7 @@ from symkd_survey.cli import (
     arxiv_cmds,
     catalogue_cmds,
     contrib_cmds,
+    dates_cmds,
     export_cmds,
     graph_cmds,
     import_cmds,
@@ -39,7 +40,7 @@ from symkd_survey.core.issues import SymkdError
 Command = Callable[[argparse.Namespace], int]
 
 COMMAND_MODULES = (catalogue_cmds, site_cmds, import_cmds, graph_cmds, export_cmds, arxiv_cmds, contrib_cmds,
-                   review_cmds, schema_cmds, init_cmds, issue_form_cmds)
+                   review_cmds, schema_cmds, init_cmds, issue_form_cmds, dates_cmds)
 
 
 def build_parser() -> argparse.ArgumentParser:

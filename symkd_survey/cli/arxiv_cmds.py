@@ -60,7 +60,8 @@ def cmd_add(args: argparse.Namespace) -> int:
     repo = repository(args)
     requests = _requests(args)
     with _client(args) as client:
-        added = add_papers(repo, requests, client, abstract=args.abstract, dry_run=args.dry_run)
+        added = add_papers(repo, requests, client, abstract=args.abstract, dry_run=args.dry_run,
+                           suggest=not args.no_suggest)
     for new in added:
         if args.dry_run:
             print(f"# ==> {new.display} (dry run: not written) <==")
@@ -106,6 +107,8 @@ def register(commands: Any) -> None:
     p.add_argument("--abstract", action="store_true",
                    help="also store arXiv's abstract (not shipped by default: abstracts are the authors' prose)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache of arXiv answers")
+    p.add_argument("--no-suggest", action="store_true",
+                   help="do not list suggested labels in the new files' headers (saves training the model)")
     p.set_defaults(func=cmd_add)
 
     p = commands.add_parser("refresh", help="compare entries with arXiv's current metadata; show the diff")

@@ -30,7 +30,7 @@ def _given_metadata(args: argparse.Namespace) -> Metadata | None:
 
 
 def cmd_from_issue(args: argparse.Namespace) -> int:
-    from symkd_survey.review.from_issue import arxiv_fetcher, fixed_metadata, from_issue
+    from symkd_survey.review.from_issue import arxiv_fetcher, fixed_metadata, from_issue, suggestion_report
     from symkd_survey.review.issue_form import read_issue_body
     from symkd_survey.sources.arxiv_client import client_from_environment
 
@@ -43,14 +43,15 @@ def cmd_from_issue(args: argparse.Namespace) -> int:
         text = read_issue_body(Path(args.body_file), display)
     metadata = _given_metadata(args)
     if metadata is not None:
-        plan = from_issue(repo, text, display, fixed_metadata(metadata), dry_run=args.dry_run)
+        plan = from_issue(repo, text, display, fixed_metadata(metadata), dry_run=args.dry_run,
+                          suggest=not args.no_suggest)
     else:
         def report(line: str) -> None:
             print(f"symkd: {line}", file=sys.stderr)
 
         with client_from_environment(use_cache=not args.no_cache, report=report) as client:
             fetcher: Fetcher = arxiv_fetcher(client)
-            plan = from_issue(repo, text, display, fetcher, dry_run=args.dry_run)
+            plan = from_issue(repo, text, display, fetcher, dry_run=args.dry_run, suggest=not args.no_suggest)
     print_issues(plan.warnings)
     if args.dry_run:
         print(f"# ==> {plan.display} (dry run: not written) <==")
@@ -58,6 +59,13 @@ def cmd_from_issue(args: argparse.Namespace) -> int:
         print(f"{plan.request.identifier} would be added as '{plan.key}'; nothing was written", file=sys.stderr)
     else:
         print(f"added {plan.display} ({plan.request.identifier})")
+    advice = suggestion_report(plan)
+    if advice:  # advice for the maintainer; on stderr in a dry run, whose standard output is the entry
+        out = sys.stderr if args.dry_run else sys.stdout
+        print("suggested labels (advice from a model trained on the catalogue; the entry keeps the form's):",
+              file=out)
+        for line in advice:
+            print(f"  {line}", file=out)
     return 0
 
 
@@ -66,7 +74,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     repo = repository(args)
     exporter = None if args.no_bibtex else default_bibtex_export()
-    result = diff_refs(repo, args.base, args.head, bibtex=exporter)
+    result = diff_refs(repo, args.base, args.head, bibtex=exporter, suggest=not args.no_suggest)
     text = to_markdown(result)
     if args.output:
         atomic_write(Path(args.output), text)
@@ -87,6 +95,7 @@ def register(commands: Any) -> None:
     facts.add_argument("--venue", help="the journal or proceedings")
     facts.add_argument("--type", choices=get_args(EntryType), help="the BibTeX entry type (default: misc)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache of arXiv answers")
+    p.add_argument("--no-suggest", action="store_true", help="do not train the label model or print its suggestions")
     p.set_defaults(func=cmd_from_issue)
 
     p = commands.add_parser("diff", help="what changed in the catalogue between two git refs, as Markdown")
@@ -95,4 +104,6 @@ def register(commands: Any) -> None:
                    help="the git ref to compare (default: the working tree, uncommitted files included)")
     p.add_argument("--output", "-o", metavar="FILE", help="write the Markdown to FILE instead of standard output")
     p.add_argument("--no-bibtex", action="store_true", help="leave the BibTeX diff out")
+    p.add_argument("--no-suggest", action="store_true",
+                   help="leave the label suggestions out (they need a model trained on the base catalogue)")
     p.set_defaults(func=cmd_diff)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from symkd_survey.cli.common import repository
+from symkd_survey.cli.common import print_issues, repository
 from symkd_survey.core.issues import SymkdError, error
 
 
@@ -31,13 +31,18 @@ def _positive(text: str) -> int:
 
 
 def cmd_discover(args: argparse.Namespace) -> int:
+    """Gather, rank, write the queue and the run log. A failed Semantic Scholar source is a
+    warning; the run is then incomplete and writes nothing (exit 1) unless ``--allow-partial``."""
     from symkd_survey.core.catalogue import load_catalogue
     from symkd_survey.core.fileio import atomic_write
     from symkd_survey.review.discovery import discover, load_config
+    from symkd_survey.review.queue_markdown import queue_markdown
+    from symkd_survey.review.ranking import history_of
     from symkd_survey.review.review_files import QUEUE_FILE, RUNS_FILE, Run, queue_text, runs_text_appended
-    from symkd_survey.review.screening import DECISIONS_FILE, read_decisions, screened_index
+    from symkd_survey.review.screening import DECISIONS_FILE, latest, read_decisions, screened_index
     from symkd_survey.sources.arxiv_client import client_from_environment, network_issue
     from symkd_survey.sources.network_errors import NetworkError
+    from symkd_survey.sources.s2_discovery import discovery_from_environment
 
     repo = repository(args)
     catalogue = load_catalogue(repo)
@@ -45,37 +50,72 @@ def cmd_discover(args: argparse.Namespace) -> int:
     if errors:
         raise SymkdError(errors)
     config = load_config(repo)
+    matrix = repo.load_taxonomy().matrix  # entries with no value in either facet are background
     decisions = read_decisions(repo.root / DECISIONS_FILE, DECISIONS_FILE)
+    standing = list(latest(decisions).values())
+    negatives = [d.id for d in standing if d.decision == "exclude" and d.reason != "duplicate"]
     today = _today()
 
     def report(line: str) -> None:
         print(f"symkd: {line}", file=sys.stderr)
 
+    listed = None
+    if args.list is not None:
+        from symkd_survey.review.listed import read_list
+
+        listed, list_issues = read_list(Path(args.list), str(args.list))
+        print_issues(list_issues)
     client = None if args.no_arxiv else client_from_environment(use_cache=not args.no_cache, report=report)
+    s2 = None
+    if config.s2 is not None and not args.no_s2:
+        s2 = discovery_from_environment(today, use_cache=not args.no_cache, report=report,
+                                        deadline=client.deadline if client is not None else None)
+    annotate = None
+    if not args.no_suggest:
+        from symkd_survey.analysis.label_model import train
+        from symkd_survey.review.label_review import queue_labels
+
+        annotate = queue_labels(train(catalogue, repo.load_taxonomy()))
     try:
         result = discover(catalogue, config, client, screened=screened_index(decisions), today=today,
-                          since=args.since, max_results=args.max, progress=report)
+                          since=args.since, max_results=args.max, progress=report, s2=s2, negatives=negatives,
+                          history=history_of(standing), scope=matrix or (), annotate=annotate,
+                          citations=not args.no_citations, listed=listed)
     except NetworkError as exc:
         raise SymkdError([network_issue(exc)]) from None
+    write = not args.dry_run and (result.complete or args.allow_partial)
     run = Run(today, result.identified, result.duplicates, len(result.candidates))
     runs_file = repo.root / RUNS_FILE
     runs_text = runs_text_appended(runs_file, run, RUNS_FILE)
-    if not args.dry_run:
+    if write:
         (repo.root / QUEUE_FILE).parent.mkdir(parents=True, exist_ok=True)
         atomic_write(repo.root / QUEUE_FILE, queue_text(result, today))
         atomic_write(runs_file, runs_text)
+    print_issues(result.issues)
     if args.json:
         json.dump({"identified": result.identified, "duplicates_removed": result.duplicates,
+                   "complete": result.complete, "failed_sources": result.failed, "learned": result.ranking.learned,
+                   "issues": [i.to_json() for i in result.issues],
                    "candidates": [c.to_mapping() for c in result.candidates]}, sys.stdout, indent=2)
         sys.stdout.write("\n")
+    elif args.markdown:
+        sys.stdout.write(queue_markdown(result, today))
     else:
         for cand in result.candidates:
             print(f"{cand.score:.3f}  {cand.id}  {cand.title or '(title unknown)'}")
             for reason in cand.reasons:
                 print(f"       {reason}")
-        where = "not written (--dry-run)" if args.dry_run else f"written to {QUEUE_FILE}"
-        print(f"{len(result.candidates)} candidates ({result.duplicates} duplicates removed); {where}",
-              file=sys.stderr)
+    if args.dry_run:
+        where = "not written (--dry-run)"
+    elif write:
+        where = f"written to {QUEUE_FILE}" + ("" if result.complete else " without " + ", ".join(result.failed))
+    else:
+        where = "not written"
+    print(f"{len(result.candidates)} candidates ({result.duplicates} duplicates removed); {where}", file=sys.stderr)
+    if not result.complete and not args.allow_partial:
+        raise SymkdError([error("incomplete", "symkd discover", 0,
+                                f"{', '.join(result.failed)} failed, so the run is incomplete: nothing was written",
+                                "try again later, or rerun with --allow-partial (or --no-s2) to write it without")])
     return 0
 
 
@@ -160,12 +200,24 @@ def cmd_prisma(args: argparse.Namespace) -> int:
 
 
 def register(commands: Any) -> None:
-    p = commands.add_parser("discover", help="find candidate works (arXiv search, catalogue citations) and rank them")
+    p = commands.add_parser("discover", help="find candidate works (arXiv search, Semantic Scholar, catalogue "
+                                             "citations) and rank them")
     p.add_argument("--since", type=_date, default=None, help="only arXiv works submitted on or after DATE")
     p.add_argument("--max", type=_positive, default=None, help="at most N arXiv results per query")
-    p.add_argument("--json", action="store_true", help="the candidates as JSON")
+    shown = p.add_mutually_exclusive_group()
+    shown.add_argument("--json", action="store_true", help="the candidates as JSON")
+    shown.add_argument("--markdown", action="store_true", help="the ranked queue as Markdown (for an issue)")
     p.add_argument("--dry-run", action="store_true", help="write neither the queue nor the run log")
-    p.add_argument("--no-arxiv", action="store_true", help="citation signals only (no network)")
+    p.add_argument("--no-arxiv", action="store_true", help="skip the arXiv searches")
+    p.add_argument("--no-suggest", action="store_true", help="do not suggest taxonomy labels for queue items")
+    p.add_argument("--no-citations", action="store_true",
+                   help="skip the citation signal (works cited by two or more catalogue papers)")
+    p.add_argument("--list", metavar="FILE", default=None,
+                   help="also screen the works of a CSV list (title plus arxiv/doi/url columns), source 'listed'")
+    p.add_argument("--no-s2", action="store_true",
+                   help="skip Semantic Scholar (citations of catalogue papers, recommendations)")
+    p.add_argument("--allow-partial", action="store_true",
+                   help="write the queue and run log even when a Semantic Scholar source failed")
     p.add_argument("--no-cache", action="store_true", help="do not use the disk cache")
     p.set_defaults(func=cmd_discover)
 

@@ -4,11 +4,18 @@ Declared in ``taxonomy.yaml`` (``extensions: [skd-survey]``), it adds two blocks
 
 - ``survey``: where the survey by Acharya, Velasquez and Song (2024) cites the work (its
   reference number and sections), its rows of Tables III and IV verbatim, and the errata where
-  the survey's citation differs from the verified record;
-- ``distillation``: our reading of what the paper itself reports (teachers, students, data).
+  the survey's citation or one of its table cells differs from the record or the paper;
+- ``distillation``: our reading of what the paper itself reports (teachers, students, data),
+  and where in the paper it says so.
 
-and one check: the Table III labels, verbatim survey spellings, must name taxonomy nodes the
-entry lists. The core model and checks know nothing of either.
+The survey's tables and the papers' facts are kept apart: ``survey.table3``/``table4`` stay
+verbatim, ``distillation`` holds what the paper reports, and a disagreement is an erratum that
+names the table cell (``field: table4.teacher``, ``table3.method``).
+
+and two checks: the Table III labels, verbatim survey spellings, must name taxonomy nodes the
+entry lists (unless a ``table3.<facet>`` erratum records why they do not); and every Table IV
+row must be either confirmed by its paper (``distillation.evidence``) or corrected by a
+``table4.*`` erratum. The core model and checks know nothing of either.
 """
 
 from __future__ import annotations
@@ -44,12 +51,33 @@ class Table4(Strict):
     size: Short = Field(description="The row's Size cell, as the survey prints it (text: `1.2M`).")
 
 
-class Erratum(Strict):
-    """Where the survey's citation of this work differs from the verified record."""
+TABLE_PREFIXES: dict[str, str] = {"table3": "Table III", "table4": "Table IV"}
+"""The survey tables an erratum can name a cell of (``table4.teacher``), with their printed names."""
 
-    field: Label = Field(description="The entry field the survey gives differently: `year`, `venue`, `authors`.")
-    survey: Note = Field(description="What the survey's citation says: `arXiv 2022`.")
-    note: Note = Field(description="What the record says instead, and where it was seen.")
+
+class Erratum(Strict):
+    """Where the survey's citation of this work, or its row in Table III or IV, differs from the record or the paper."""
+
+    field: Label = Field(description=(
+        "What the survey gives differently: an entry field of its reference list (`year`, `venue`, `authors`, "
+        "`title`), or a cell of its Table III or IV row (`table3.method`, `table4.teacher`, `table4.student`, "
+        "`table4.dataset`, `table4.size`)."))
+    survey: Note = Field(description=(
+        "What the survey says: `arXiv 2022`; for a table cell, the cell verbatim, as in `survey.table4`."))
+    note: Note = Field(description=(
+        "What the record or the paper says instead, and where it was seen (for a table cell: the paper's "
+        "section or table)."))
+
+    @property
+    def table(self) -> str | None:
+        """The survey table the erratum corrects (``table3``, ``table4``); None for a reference-list erratum."""
+        head, _, column = self.field.partition(".")
+        return head if column and head in TABLE_PREFIXES else None
+
+    @property
+    def column(self) -> str:
+        """The corrected table cell's column (``teacher``); empty for a reference-list erratum."""
+        return self.field.partition(".")[2] if self.table else ""
 
 
 class SurveyPlacement(Strict):
@@ -61,11 +89,17 @@ class SurveyPlacement(Strict):
     table3: Table3 | None = Field(default=None, description="The work's row in the survey's Table III, verbatim.")
     table4: Table4 | None = Field(default=None, description="The work's row in the survey's Table IV, verbatim.")
     errata: list[Erratum] = Field(default_factory=list, description=(
-        "Where the survey's citation of the work differs from the verified record, one item per field."))
+        "Where the survey's citation of the work differs from the verified record, or a cell of its Table III or "
+        "IV row from what the paper says, one item per field or cell."))
+
+    def table_errata(self, table: str) -> list[Erratum]:
+        """The errata naming a cell of that table (``table4``)."""
+        return [e for e in self.errata if e.table == table]
 
 
 class Distillation(Strict):
-    """Our normalised reading of the distillation: which models teach, which learn, through what data."""
+    """Our normalised reading of the distillation, as the paper itself reports it: which models teach, which
+    learn, through what data (the survey's Table IV row, where it differs, is corrected by an erratum)."""
 
     teachers: list[Short] = Field(default_factory=list, max_length=MAX_ITEMS, description=(
         'The teacher models, one per item: `["GPT-3"]`.'))
@@ -74,8 +108,9 @@ class Distillation(Strict):
     dataset: Short | None = Field(default=None, description="The name of the distilled data set: `ATOMIC10x`.")
     size: int | None = Field(default=None, ge=0, description=(
         "How many examples were generated, as a whole number: `2500000`."))
-
-
+    evidence: Note | None = Field(default=None, description=(
+        "Where the paper itself states these facts, read in its own text: `arXiv v2, Sec. 3.1 and Table 1`. "
+        "Required for a work in the survey's Table IV unless a `table4.*` erratum corrects its row."))
 
 
 class SurveyEntry(Entry):
@@ -88,10 +123,12 @@ class SurveyEntry(Entry):
 
 
 def check_survey_tables(item: LoadedEntry, taxonomy: Taxonomy) -> Iterable[Issue]:
-    """Table III labels (verbatim survey spellings) must agree with the entry's taxonomy."""
-    survey = getattr(item.entry, "survey", None)
+    """Table III labels (verbatim survey spellings) must agree with the entry's taxonomy, unless an
+    erratum naming the cell (``table3.method``) records why the entry follows the definitions instead."""
+    survey = survey_of(item.entry)
     if survey is None or survey.table3 is None:
         return
+    corrected = {e.column for e in survey.table_errata("table3")}
     for facet in TABLE3_FACETS:
         label = getattr(survey.table3, facet)
         found = taxonomy.resolve(facet, label)
@@ -99,16 +136,53 @@ def check_survey_tables(item: LoadedEntry, taxonomy: Taxonomy) -> Iterable[Issue
         if found.canonical is None:
             yield error("survey", item.path, line, f"Table III {facet} '{label}' is not a spelling the taxonomy knows",
                         f"did you mean '{found.suggestion}'?" if found.suggestion else "")
-        elif found.canonical not in item.entry.labels(facet):
+        elif found.canonical not in item.entry.labels(facet) and facet not in corrected:
             yield warning("survey", item.path, line, f"Table III gives {facet} '{label}' ({found.canonical}) "
-                          f"but taxonomy.{facet} does not list it")
+                          f"but taxonomy.{facet} does not list it",
+                          f"if the taxonomy's definitions say otherwise, record an erratum with field table3.{facet}")
+
+
+def check_table_errata(item: LoadedEntry, taxonomy: Taxonomy) -> Iterable[Issue]:
+    """An erratum naming a table cell names a column of a row the entry has, and quotes that cell verbatim."""
+    survey = survey_of(item.entry)
+    if survey is None:
+        return
+    for index, erratum in enumerate(survey.errata):
+        if erratum.table is None:
+            continue
+        line = item.line("survey", "errata", index, "field")
+        row: Table3 | Table4 | None = getattr(survey, erratum.table)
+        name = TABLE_PREFIXES[erratum.table]
+        if row is None:
+            yield error("survey", item.path, line, f"erratum '{erratum.field}' corrects a {name} row the entry "
+                        f"does not have", f"add survey.{erratum.table} verbatim, or correct the field")
+        elif erratum.column not in type(row).model_fields:
+            yield error("survey", item.path, line, f"erratum '{erratum.field}' names no {name} column",
+                        f"one of {', '.join(f'{erratum.table}.{c}' for c in type(row).model_fields)}")
+        elif getattr(row, erratum.column) != erratum.survey:
+            yield error("survey", item.path, line, f"erratum '{erratum.field}' quotes '{erratum.survey}' but "
+                        f"the {name} cell is '{getattr(row, erratum.column)}'", "quote the survey's cell verbatim")
+
+
+def check_table4_checked(item: LoadedEntry, taxonomy: Taxonomy) -> Iterable[Issue]:
+    """A Table IV row is either confirmed by the paper (``distillation.evidence``) or corrected by an erratum."""
+    survey = survey_of(item.entry)
+    if survey is None or survey.table4 is None or survey.table_errata("table4"):
+        return
+    distillation = distillation_of(item.entry)
+    if distillation is None or distillation.evidence is None:
+        yield warning("table4", item.path, item.line("survey", "table4"),
+                      "Table IV row neither confirmed by the paper nor corrected",
+                      "read the paper and say in distillation.evidence where it states teacher, student and data, "
+                      "or record a table4.* erratum")
 
 
 EXTENSION = Extension(
     name="skd-survey",
     entry_model=SurveyEntry,
-    entry_checks=(check_survey_tables,),
-    description="The survey's citation of each work (Tables III and IV, errata) and its distillation facts.",
+    entry_checks=(check_survey_tables, check_table_errata, check_table4_checked),
+    description=("The survey's citation of each work (Tables III and IV, errata of its references and tables) "
+                 "and the distillation facts its paper reports."),
 )
 
 

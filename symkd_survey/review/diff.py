@@ -5,7 +5,9 @@ git's object store (``git ls-tree`` and one ``git cat-file --batch``), and ``HEA
 ref or, by default, the working tree (uncommitted and untracked files included). The report
 lists the papers added, removed and changed (with the fields that changed), the
 coverage-matrix cells whose counts moved, the citation edges gained and lost, and the
-BibTeX that changed (through :mod:`symkd_survey.exports.bibtex`).
+BibTeX that changed (through :mod:`symkd_survey.exports.bibtex`), and, when asked
+(``suggest``), where the labels of an added or relabelled paper differ from what a model trained
+on the base catalogue suggests (:mod:`symkd_survey.review.label_review`).
 
 Everything in the report that comes from the change itself (titles, keys, file names) is
 escaped, because a pull request from anyone becomes a comment on GitHub: no Markdown, HTML or
@@ -39,6 +41,7 @@ from symkd_survey.core.model import Entry, entry_to_data
 from symkd_survey.core.names import Name
 from symkd_survey.core.taxonomy import Taxonomy, TaxonomyFile, check_taxonomy
 from symkd_survey.core.yamlio import decode_text, parse_mapping
+from symkd_survey.review.label_review import LabelCheck, review_labels
 
 MARKER = "<!-- symkd-diff -->"
 """The first line of the report, so that a bot can find and update its earlier comment."""
@@ -185,6 +188,8 @@ class CatalogueDiff:
     """The unified diff of the BibTeX export, entry by entry; None when not compared."""
     bibtex_problem: str | None = None
     """Why the BibTeX could not be compared (the export failed, or there is no exporter)."""
+    labels: list[LabelCheck] = field(default_factory=list)
+    """The reviewed facets of added and relabelled papers against the label model's top suggestion."""
 
     @property
     def empty(self) -> bool:
@@ -272,8 +277,25 @@ def bibtex_diff(export: BibtexExport, base: Snapshot, head: Snapshot, keys: Iter
     return lines
 
 
-def compare(base: Snapshot, head: Snapshot, *, bibtex: BibtexExport | None = None) -> CatalogueDiff:
-    """Everything that differs between two snapshots."""
+def label_checks(base: Snapshot, head: Snapshot, diff: CatalogueDiff) -> list[LabelCheck]:
+    """Every suggested facet of each added paper, and the facets whose labels a change edits,
+    against a model trained on the base catalogue without those papers (head's taxonomy)."""
+    taxonomy = head.taxonomy or base.taxonomy
+    if taxonomy is None:
+        return []
+    reviewed: dict[str, tuple[Entry, list[str] | None]] = {item.key: (item.entry, None) for item in diff.added}
+    for change in diff.changed:
+        facets = [name.removeprefix("taxonomy.") for name in change.fields if name.startswith("taxonomy.")]
+        if "taxonomy" in change.fields:
+            facets = list(taxonomy.facet_names)
+        if facets:
+            reviewed[change.key] = (head.entries[change.key].entry, facets)
+    return review_labels([item.entry for item in base.catalogue if item.key not in reviewed], reviewed, taxonomy)
+
+
+def compare(base: Snapshot, head: Snapshot, *, bibtex: BibtexExport | None = None,
+            suggest: bool = False) -> CatalogueDiff:
+    """Everything that differs between two snapshots; with ``suggest``, the label checks too."""
     result = CatalogueDiff(base.name, head.name, len(base.entries), len(head.entries))
     old, new = base.entries, head.entries
     result.added = [new[key] for key in sorted(new.keys() - old.keys())]
@@ -301,16 +323,18 @@ def compare(base: Snapshot, head: Snapshot, *, bibtex: BibtexExport | None = Non
         except SymkdError as exc:
             first = exc.issues[0].format() if exc.issues else str(exc)
             result.bibtex_problem = f"the BibTeX export failed: {first}"
+    if suggest:
+        result.labels = label_checks(base, head, result)
     return result
 
 
 def diff_refs(repo: Repository, base: str, head: str | None = None, *,
-              bibtex: BibtexExport | None = None) -> CatalogueDiff:
+              bibtex: BibtexExport | None = None, suggest: bool = False) -> CatalogueDiff:
     """Compare the catalogue at git ref ``base`` with ``head`` (default: the working tree)."""
     git = Git(repo)
     base_snapshot = snapshot_at(git, base)
     head_snapshot = snapshot_at(git, head) if head is not None else snapshot_of_working_tree(repo)
-    return compare(base_snapshot, head_snapshot, bibtex=bibtex)
+    return compare(base_snapshot, head_snapshot, bibtex=bibtex, suggest=suggest)
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -404,10 +428,31 @@ def to_markdown(diff: CatalogueDiff) -> str:
         out += ["", f"#### Citations ({len(diff.new_edges)} new, {len(diff.lost_edges)} removed)", ""]
         out += [f"- {md_code(a)} cites {md_code(b)}" for a, b in diff.new_edges]
         out += [f"- ~~{md_code(a)} cites {md_code(b)}~~ (removed)" for a, b in diff.lost_edges]
+    out += _labels_section(diff.labels)
     text = "\n".join(out) + "\n"
     if len(text) > MAX_REPORT_CHARS:
         return text[: text.rfind("\n", 0, MAX_REPORT_CHARS - len(CUT_NOTE) - 2) + 1] + "\n" + CUT_NOTE
     return text + "".join(f"{line}\n" for line in _bibtex_section(diff, MAX_REPORT_CHARS - len(text)))
+
+
+def _labels_section(checks: list[LabelCheck]) -> list[str]:
+    """The disagreements, one line each; the papers whose every checked label agrees, in one quiet line."""
+    if not checks:
+        return []
+    out = ["", "#### Label suggestions", "",
+           "Advice from a model trained on the base catalogue (without these papers); nothing was changed.", ""]
+    for check in checks:
+        if not check.agrees:
+            said = ", ".join(f"{md_code(v)} {c:.2f}" for v, c in zip(check.labels, check.label_confidence, strict=True))
+            out.append(f"- {md_code(check.key)}: suggested: {md_text(check.facet)} {md_code(check.suggested.value)} "
+                       f"{check.suggested.confidence:.2f}; the entry says {said or 'nothing'}")
+    differing = {check.key for check in checks if not check.agrees}
+    agreeing = list(dict.fromkeys(check.key for check in checks if check.key not in differing))
+    if agreeing:
+        shown = ", ".join(md_code(key) for key in agreeing[:20]) + (" …" if len(agreeing) > 20 else "")
+        out += [""] if differing else []
+        out.append(f"The top suggestions agree with the labels of {_plural(len(agreeing), 'paper')}: {shown}.")
+    return out
 
 
 def _bibtex_section(diff: CatalogueDiff, budget: int) -> list[str]:

@@ -1,12 +1,22 @@
-"""Finding candidate works for the living survey: arXiv search and the catalogue's own citations.
+"""Finding candidate works for the living survey: arXiv search, Semantic Scholar, the catalogue's citations.
 
 The loop is: ``discovery.yaml`` (versioned queries) -> :func:`search_arxiv` (the API's
 ``search_query`` with paging, through the project's one HTTP client and retry policy) plus
 :func:`citation_candidates` (works outside the catalogue named in the ``references`` of two or
-more entries) -> :func:`discover` (deduplicated against the catalogue and every earlier
-screening decision, by arXiv id ignoring version, DOI and normalised title) -> ranked by
-:func:`rank` (TF-IDF similarity to the catalogue, citation overlap, recency) -> the queue file,
-``screening/queue.yaml`` (see :mod:`symkd_survey.review.review_files`).
+more entries) plus, when ``discovery.yaml`` has a ``semantic_scholar`` section, the works citing
+catalogue papers and Semantic Scholar's recommendations from the catalogue (positive seeds) and
+the excluded works (negative seeds) (:mod:`symkd_survey.review.s2_candidates`) -> :func:`discover`
+(deduplicated against the catalogue and every earlier screening decision, by arXiv id ignoring
+version, DOI and normalised title; each candidate keeps every source that found it) -> ranked
+by :func:`~symkd_survey.review.ranking.rank` (TF-IDF similarity to the catalogue's in-scope
+entries, marked down for works closer to its background entries, or, with enough screening
+decisions, a model learned from them; citation overlap; recency) -> the queue
+file, ``screening/queue.yaml`` (see :mod:`symkd_survey.review.review_files`).
+
+A Semantic Scholar failure does not stop the run: it is an issue of the result
+(:attr:`DiscoveryResult.issues`), the failed source contributes nothing, and the result says it
+is incomplete (:attr:`DiscoveryResult.complete`); the command then writes nothing unless asked
+to (``--allow-partial``).
 """
 
 from __future__ import annotations
@@ -14,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from symkd_survey.core.catalogue import Catalogue, Repository
@@ -22,9 +32,13 @@ from symkd_survey.core.identity import entry_references, normalize_reference
 from symkd_survey.core.ids import normalize_doi, normalize_title
 from symkd_survey.core.issues import Issue, SymkdError, error
 from symkd_survey.core.yamlio import YamlDocument, read_mapping
+from symkd_survey.review.ranking import History, Ranking, rank
 from symkd_survey.sources.arxiv_client import ArxivClient
 from symkd_survey.sources.arxiv_feed import ArxivRecord, parse_feed, short_id
 from symkd_survey.sources.network_errors import NetworkError, RetryableError
+
+if TYPE_CHECKING:
+    from symkd_survey.sources.s2_discovery import S2Discovery
 
 CONFIG_FILE = "discovery.yaml"
 SCREENING_DIR = "screening"
@@ -35,7 +49,15 @@ MAX_PAGES = 50
 
 SOURCE_ARXIV = "arxiv-search"
 SOURCE_CITATIONS = "catalogue-citations"
-SOURCES = (SOURCE_ARXIV, SOURCE_CITATIONS)
+SOURCE_S2_CITATIONS = "s2-citations"
+"""Works citing catalogue papers, from Semantic Scholar."""
+SOURCE_S2_RECOMMENDATIONS = "s2-recommendations"
+"""Semantic Scholar's recommendations from the catalogue (and against the excluded works)."""
+CORE_SOURCES = (SOURCE_ARXIV, SOURCE_CITATIONS)
+"""Sources every run counts (the run log always has them); the others only when asked."""
+SOURCE_LISTED = "listed"
+"""Works named in a list the maintainer supplied (``--list``; :mod:`symkd_survey.review.listed`)."""
+SOURCES = (*CORE_SOURCES, SOURCE_S2_CITATIONS, SOURCE_S2_RECOMMENDATIONS, SOURCE_LISTED)
 
 
 # --------------------------------------------------------------------------- identity
@@ -101,10 +123,23 @@ class Query:
 
 
 @dataclass(frozen=True, slots=True)
+class S2Config:
+    """``semantic_scholar`` in ``discovery.yaml``: whose citations, how many, how many recommendations."""
+
+    seeds: tuple[str, ...] = ("curated", "survey")
+    """The ``source`` values of the catalogue entries used as seeds (citations and recommendations)."""
+    citations_max: int = 100
+    """Citing works asked for per seed paper (0: none)."""
+    recommendations_max: int = 100
+    """Recommendations asked for (0: none)."""
+
+
+@dataclass(frozen=True, slots=True)
 class DiscoveryConfig:
     queries: tuple[Query, ...]
     since: dt.date | None
     max_results: int
+    s2: S2Config | None = None
 
 
 def _text_list(value: Any, path: str, line: int, what: str, issues: list[Issue]) -> tuple[str, ...]:
@@ -122,7 +157,7 @@ def parse_config(doc: YamlDocument, path: str) -> DiscoveryConfig:
     ``name``, ``terms``, ``categories``). Every fault is one issue; raises :class:`SymkdError`."""
     issues: list[Issue] = []
     data = doc.data
-    unknown = sorted(set(data) - {"since", "max_results", "queries"})
+    unknown = sorted(set(data) - {"since", "max_results", "queries", "semantic_scholar"})
     for key in unknown:
         issues.append(error("discovery", path, doc.line_of((key,), key=True), f"unknown field {key!r}"))
     since = None
@@ -156,9 +191,39 @@ def parse_config(doc: YamlDocument, path: str) -> DiscoveryConfig:
         cats = _text_list(item.get("categories", []), path, doc.line_of(("queries", n, "categories")),
                           "categories", issues) if item.get("categories") else ()
         queries.append(Query(item["name"], terms, cats))
+    s2 = _s2_config(doc, path, issues) if "semantic_scholar" in data else None
     if issues:
         raise SymkdError(issues)
-    return DiscoveryConfig(tuple(queries), since, max_results)
+    return DiscoveryConfig(tuple(queries), since, max_results, s2)
+
+
+def _s2_config(doc: YamlDocument, path: str, issues: list[Issue]) -> S2Config | None:
+    raw = doc.data["semantic_scholar"]
+    line = doc.line_of(("semantic_scholar",))
+    if not isinstance(raw, dict):
+        issues.append(error("discovery", path, line, "semantic_scholar must be a mapping"))
+        return None
+    for key in sorted(set(raw) - {"seeds", "citations_max", "recommendations_max"}):
+        issues.append(error("discovery", path, doc.line_of(("semantic_scholar", key), key=True),
+                            f"unknown field {key!r} in semantic_scholar",
+                            "fields are seeds, citations_max, recommendations_max"))
+    config = S2Config()
+    seeds = config.seeds
+    if "seeds" in raw:
+        seeds = _text_list(raw["seeds"], path, doc.line_of(("semantic_scholar", "seeds")), "seeds", issues)
+        bad = [s for s in seeds if s not in ("curated", "survey")]
+        if bad:
+            issues.append(error("discovery", path, doc.line_of(("semantic_scholar", "seeds")),
+                                f"unknown entry source {bad[0]!r} in seeds", "curated, survey"))
+    counts = {}
+    for name, limit in (("citations_max", 9_000), ("recommendations_max", 500)):
+        value = str(raw.get(name, getattr(config, name)))
+        if not value.isdigit() or int(value) > limit:
+            issues.append(error("discovery", path, doc.line_of(("semantic_scholar", name)),
+                                f"{name} must be a whole number from 0 to {limit}"))
+            value = "0"
+        counts[name] = int(value)
+    return S2Config(seeds, counts["citations_max"], counts["recommendations_max"])
 
 
 def load_config(repo: Repository) -> DiscoveryConfig:
@@ -254,8 +319,13 @@ class Candidate:
     doi: str | None = None
     sources: set[str] = field(default_factory=set)
     cited_by: set[str] = field(default_factory=set)
+    """Catalogue entries naming this work in their ``references``."""
+    cites: set[str] = field(default_factory=set)
+    """Catalogue entries this work cites (from Semantic Scholar's citations)."""
     score: float = 0.0
     reasons: list[str] = field(default_factory=list)
+    suggested_labels: list[str] = field(default_factory=list)
+    """Suggested taxonomy values (``facet:value``), from the ranking's ``annotate`` callback."""
 
     def ids(self) -> list[str]:
         out = [self.id]
@@ -274,7 +344,11 @@ class Candidate:
         data["sources"] = sorted(self.sources)
         data["score"] = f"{self.score:.3f}"
         data["cited_by"] = sorted(self.cited_by)
+        if self.cites:
+            data["cites"] = sorted(self.cites)
         data["reasons"] = list(self.reasons)
+        if self.suggested_labels:
+            data["suggested_labels"] = list(self.suggested_labels)
         return data
 
 
@@ -299,58 +373,42 @@ def citation_candidates(catalogue: Catalogue, minimum: int = 2) -> list[Candidat
             for ref, keys in sorted(citers.items()) if len(keys) >= minimum]
 
 
-def rank(candidates: Sequence[Candidate], catalogue: Catalogue, today: dt.date) -> None:
-    """Score each candidate in place: ``text + 0.2 * min(citing entries, 5) + 0.3 * recency``.
-
-    ``text`` is the best cosine similarity (TF-IDF, scikit-learn, English stop words, sublinear
-    tf) of the candidate's title and abstract to one catalogue entry's title and summary;
-    ``recency`` falls linearly from 1 (today) to 0 (three years old)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.metrics.pairwise import cosine_similarity
-
-    docs = [f"{e.entry.title} {e.entry.summary or ''}" for e in catalogue]
-    keys = [e.key for e in catalogue]
-    texts = [f"{c.title} {c.abstract}".strip() for c in candidates]
-    best: list[tuple[float, str]] = [(0.0, "")] * len(candidates)
-    if docs and any(texts):
-        vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True)
-        matrix = vectorizer.fit_transform(docs + texts)
-        sims = cosine_similarity(matrix[len(docs):], matrix[: len(docs)])
-        for n in range(len(candidates)):
-            if texts[n]:
-                j = int(sims[n].argmax())
-                best[n] = (float(sims[n, j]), keys[j])
-    for n, cand in enumerate(candidates):
-        text, nearest = best[n]
-        cites = len(cand.cited_by)
-        recency = 0.0
-        if cand.published is not None:
-            age = (today - cand.published).days
-            recency = max(0.0, min(1.0, 1 - age / (3 * 365)))
-        cand.score = round(text + 0.2 * min(cites, 5) + 0.3 * recency, 3)
-        cand.reasons = []
-        if text > 0:
-            cand.reasons.append(f"text similarity {text:.2f} (nearest: {nearest})")
-        if cites:
-            cand.reasons.append(f"cited by {cites} catalogue papers")
-        if cand.published is not None:
-            cand.reasons.append(f"recency {recency:.2f} (published {cand.published.isoformat()})")
-
-
 @dataclass(slots=True)
 class DiscoveryResult:
     candidates: list[Candidate]
     identified: dict[str, int]
+    """Records found per source (the core sources always; Semantic Scholar's when asked)."""
     duplicates: int
+    issues: list[Issue] = field(default_factory=list)
+    """What went wrong without stopping the run (a failed source, papers a source did not know)."""
+    failed: list[str] = field(default_factory=list)
+    """Sources that failed: they contributed nothing, so the run is incomplete."""
+    ranking: Ranking = field(default_factory=lambda: Ranking(False))
+
+    @property
+    def complete(self) -> bool:
+        return not self.failed
 
 
 def discover(catalogue: Catalogue, config: DiscoveryConfig, client: ArxivClient | None, *,
              screened: SeenIndex, today: dt.date, since: dt.date | None = None,
              max_results: int | None = None,
-             progress: Callable[[str], None] | None = None) -> DiscoveryResult:
-    """Gather, deduplicate and rank. ``client`` None skips arXiv (citation signals only)."""
-    identified = dict.fromkeys(SOURCES, 0)
+             progress: Callable[[str], None] | None = None,
+             s2: S2Discovery | None = None, negatives: Sequence[str] = (),
+             history: History | None = None, scope: Sequence[str] = (),
+             annotate: Callable[[Candidate], Sequence[str]] | None = None,
+             citations: bool = True, listed: Sequence[Candidate] | None = None) -> DiscoveryResult:
+    """Gather, deduplicate and rank. ``client`` None skips arXiv; ``s2`` None (or no
+    ``semantic_scholar`` section in the configuration) skips Semantic Scholar. ``negatives``
+    are the ids (``arxiv:``/``doi:``) of excluded works, the negative seeds of the
+    recommendations; ``history``, ``scope`` (the facets whose values put an entry in scope) and
+    ``annotate`` go to the ranking. ``citations`` False skips the catalogue's citation signal;
+    ``listed`` are the works of a supplied list (source ``listed``, counted only when given)."""
+    identified = dict.fromkeys(CORE_SOURCES, 0)
     gathered: list[Candidate] = []
+    issues: list[Issue] = []
+    failed: list[str] = []
+    window = since or config.since
     if client is not None:
         for query in config.queries:
             if progress is not None:
@@ -359,39 +417,67 @@ def discover(catalogue: Catalogue, config: DiscoveryConfig, client: ArxivClient 
                 if progress is not None and total > PAGE_SIZE:
                     progress(f"arXiv {name}: {done} of {total} results")
 
-            records = search_arxiv(client, query.search_query(since or config.since, None),
+            records = search_arxiv(client, query.search_query(window, None),
                                    limit=max_results or config.max_results, progress=pages)
             for record in records:
                 cand = candidate_from_record(record)
                 if cand is not None:
                     gathered.append(cand)
                     identified[SOURCE_ARXIV] += 1
-    for cand in citation_candidates(catalogue):
-        gathered.append(cand)
-        identified[SOURCE_CITATIONS] += 1
-    known = catalogue_index(catalogue)
+    if citations:
+        for cand in citation_candidates(catalogue):
+            gathered.append(cand)
+            identified[SOURCE_CITATIONS] += 1
+    if listed is not None:
+        gathered.extend(listed)
+        identified[SOURCE_LISTED] = len(listed)
+    if s2 is not None and config.s2 is not None:
+        from symkd_survey.review.s2_candidates import gather_s2
+
+        found = gather_s2(s2, catalogue, config.s2, negatives=negatives, since=window, progress=progress)
+        for source, cands in found.candidates.items():
+            identified[source] = len(cands)
+            gathered.extend(cands)
+        issues.extend(found.issues)
+        failed.extend(found.failed)
+    candidates, duplicates = deduplicate(gathered, catalogue_index(catalogue), screened)
+    ranking = rank(candidates, catalogue, today, history=history, scope=scope, annotate=annotate)
+    candidates.sort(key=lambda c: (-c.score, c.id))
+    return DiscoveryResult(candidates, identified, duplicates, issues, failed, ranking)
+
+
+def deduplicate(gathered: Iterable[Candidate], known: SeenIndex, screened: SeenIndex) -> tuple[list[Candidate], int]:
+    """The candidates neither known nor screened, each work once (merged by id or title, keeping
+    every source and citation signal); and how many records were removed."""
     merged: dict[str, Candidate] = {}
     titles: dict[str, str] = {}
+    aliases: dict[str, str] = {}
     duplicates = 0
     for cand in gathered:
         norm_title = normalize_title(cand.title) if cand.title else ""
-        key = next((i for i in cand.ids() if i in merged), None) or (titles.get(norm_title) if norm_title else None)
         if known.seen(cand) or screened.seen(cand):
             duplicates += 1
             continue
+        key = next((aliases[i] for i in cand.ids() if i in aliases), None) or \
+            (titles.get(norm_title) if norm_title else None)
         if key is not None:
             duplicates += 1
             other = merged[key]
             other.sources |= cand.sources
             other.cited_by |= cand.cited_by
+            other.cites |= cand.cites
             other.title = other.title or cand.title
             other.abstract = other.abstract or cand.abstract
             other.published = other.published or cand.published
+            other.doi = other.doi or cand.doi
+            for alias in cand.ids():
+                aliases.setdefault(alias, key)
+            if norm_title:
+                titles.setdefault(norm_title, key)
             continue
         merged[cand.id] = cand
+        for alias in cand.ids():
+            aliases.setdefault(alias, cand.id)
         if norm_title:
             titles[norm_title] = cand.id
-    candidates = list(merged.values())
-    rank(candidates, catalogue, today)
-    candidates.sort(key=lambda c: (-c.score, c.id))
-    return DiscoveryResult(candidates, identified, duplicates)
+    return list(merged.values()), duplicates

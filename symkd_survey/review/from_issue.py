@@ -10,17 +10,21 @@
 4. :func:`plan_from_issue` picks the key as ``symkd add`` does (family name + year + first
    significant title word, unique), runs every check of ``symkd validate`` on the new entry next
    to the catalogue, and :func:`write_plan` creates the file with ``create_exclusive``.
+5. A model trained on the catalogue (:mod:`symkd_survey.analysis.label_model`) suggests labels
+   for the paper's title and summary; :func:`suggestion_report` sets them next to what the
+   contributor chose. They are advice for the maintainer: the entry keeps the contributor's labels.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from symkd_survey.analysis.label_model import Suggestion, format_suggestions, train
 from symkd_survey.checking.checks import run_checks
 from symkd_survey.core.catalogue import Catalogue, LoadedEntry, Repository, load_catalogue
 from symkd_survey.core.fileio import create_exclusive
@@ -137,6 +141,8 @@ class FromIssuePlan:
     entry: Entry
     text: str
     warnings: list[Issue]
+    suggestions: dict[str, list[Suggestion]] = field(default_factory=dict)
+    """The labels a model trained on the catalogue suggests (advice; never written)."""
 
 
 def _known_identity(request: PaperRequest, catalogue: Catalogue) -> LoadedEntry | None:
@@ -147,7 +153,7 @@ def _known_identity(request: PaperRequest, catalogue: Catalogue) -> LoadedEntry 
 
 
 def plan_from_issue(repo: Repository, text: str, path: str, fetcher: Fetcher, *,
-                    today: dt.date | None = None) -> FromIssuePlan:
+                    today: dt.date | None = None, suggest: bool = True) -> FromIssuePlan:
     """Everything ``symkd from-issue`` would write, checked; raises :class:`SymkdError` on any fault.
 
     The paper is looked up only after the body has passed every check and the catalogue has
@@ -184,7 +190,22 @@ def plan_from_issue(repo: Repository, text: str, path: str, fetcher: Fetcher, *,
     errors = [i for i in found if i.is_error]
     if errors:
         raise SymkdError([*sort_issues(errors), error("from-issue", path, 0, "nothing was written")])
-    return FromIssuePlan(request, key, file, display, entry, entry_text, sort_issues(found))
+    suggestions = train(catalogue, taxonomy).suggest_entry(entry) if suggest else {}
+    return FromIssuePlan(request, key, file, display, entry, entry_text, sort_issues(found), suggestions)
+
+
+def suggestion_report(plan: FromIssuePlan) -> list[str]:
+    """The suggested labels next to the contributor's, one line per facet (none without suggestions):
+
+    ``method: suggested direct 0.81, multilevel 0.12; the form says multilevel``
+    """
+    lines = []
+    for facet, ranked in plan.suggestions.items():
+        shown = format_suggestions({facet: ranked}).removeprefix(f"{facet} ")
+        chosen = ", ".join(plan.entry.labels(facet)) or "nothing"
+        agrees = " (agrees)" if ranked and ranked[0].value in plan.entry.labels(facet) else ""
+        lines.append(f"{facet}: suggested {shown}; the form says {chosen}{agrees}")
+    return lines
 
 
 def write_plan(plan: FromIssuePlan) -> None:
@@ -193,9 +214,9 @@ def write_plan(plan: FromIssuePlan) -> None:
 
 
 def from_issue(repo: Repository, text: str, path: str, fetcher: Fetcher, *, dry_run: bool = False,
-               today: dt.date | None = None) -> FromIssuePlan:
+               today: dt.date | None = None, suggest: bool = True) -> FromIssuePlan:
     """Plan, check and (unless ``dry_run``) write the entry a form body asks for."""
-    plan = plan_from_issue(repo, text, path, fetcher, today=today)
+    plan = plan_from_issue(repo, text, path, fetcher, today=today, suggest=suggest)
     if not dry_run:
         write_plan(plan)
     return plan

@@ -17,7 +17,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from symkd_survey.core.catalogue import Repository, entry_files
-from symkd_survey.review.discovery import SOURCES
+from symkd_survey.review.discovery import CORE_SOURCES, SOURCES
 from symkd_survey.review.review_files import RUNS_FILE, Run, read_runs
 from symkd_survey.review.screening import DECISIONS_FILE, REASONS, Decision, latest, read_decisions
 
@@ -25,7 +25,8 @@ from symkd_survey.review.screening import DECISIONS_FILE, REASONS, Decision, lat
 @dataclass(slots=True)
 class Period:
     name: str
-    identified: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SOURCES, 0))
+    identified: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CORE_SOURCES, 0))
+    """Per source: the core sources always, the others from the first run that asked them."""
     duplicates_removed: int = 0
     screened: int = 0
     excluded: dict[str, int] = field(default_factory=dict)
@@ -94,8 +95,8 @@ def flow_text(result: Flow) -> str:
     lines = [f"Studies included in the previous version of the review: {result.previous}"]
     for p in result.periods:
         lines.append(f"\n{p.name}")
-        for source in SOURCES:
-            lines.append(f"  records identified ({source}): {p.identified.get(source, 0)}")
+        for source in (s for s in SOURCES if s in p.identified):
+            lines.append(f"  records identified ({source}): {p.identified[source]}")
         lines.append(f"  duplicate records removed before screening: {p.duplicates_removed}")
         lines.append(f"  records screened: {p.screened}")
         lines.append(f"  records excluded: {sum(p.excluded.values())}")
@@ -145,7 +146,8 @@ def flow_svg(result: Flow) -> str:
     left, right = 20, 360
     y = 50
     bottom = _box(left, y, ["Previous version of the review", f"Studies included: {result.previous}"], out)
-    ident_lines = ["Records identified", *(f"{s}: {identified.get(s, 0)}" for s in SOURCES)]
+    ident_lines = ["Records identified", *(f"{s}: {identified.get(s, 0)}" for s in SOURCES
+                                           if s in CORE_SOURCES or s in identified)]
     end = _box(right, y, ident_lines, out)
     dup_y = end + 30
     _arrow(right + _BOX_W // 2, end, right + _BOX_W // 2, dup_y, out)

@@ -16,7 +16,7 @@ from typing import Any
 from symkd_survey.core.identity import normalize_reference
 from symkd_survey.core.issues import SymkdError, error
 from symkd_survey.core.yamlio import dump_mapping, read_mapping
-from symkd_survey.review.discovery import SCREENING_DIR, SOURCES, DiscoveryResult
+from symkd_survey.review.discovery import CORE_SOURCES, SCREENING_DIR, SOURCES, DiscoveryResult
 
 QUEUE_FILE = f"{SCREENING_DIR}/queue.yaml"
 
@@ -115,7 +115,8 @@ class Run:
     line: int = 0
 
     def to_mapping(self) -> dict[str, Any]:
-        return {"date": self.date.isoformat(), **{s: self.identified.get(s, 0) for s in SOURCES},
+        counted = [s for s in SOURCES if s in CORE_SOURCES or s in self.identified]
+        return {"date": self.date.isoformat(), **{s: self.identified.get(s, 0) for s in counted},
                 "duplicates_removed": self.duplicates_removed, "queued": self.queued}
 
 
@@ -130,22 +131,25 @@ def read_runs(file: Path, display: str = RUNS_FILE) -> list[Run]:
     runs: list[Run] = []
     if not isinstance(raw, list):
         raise SymkdError([error("runs", display, doc.line_of(("runs",)), "runs must be a list")])
-    names = ("date", *SOURCES, "duplicates_removed", "queued")
+    names = ("date", *CORE_SOURCES, "duplicates_removed", "queued")
+    optional = [s for s in SOURCES if s not in CORE_SOURCES]
     for n, item in enumerate(raw):
         line = doc.line_of(("runs", n))
-        if not isinstance(item, dict) or sorted(item) != sorted(names):
-            issues.append(error("runs", display, line, f"each run has exactly {', '.join(names)}"))
+        if not isinstance(item, dict) or sorted(k for k in item if k not in optional) != sorted(names):
+            issues.append(error("runs", display, line, f"each run has exactly {', '.join(names)}",
+                                f"and {', '.join(optional)} when those sources were asked"))
             continue
+        present = [s for s in SOURCES if s in item]
         try:
             date = dt.date.fromisoformat(str(item["date"]))
         except ValueError:
             issues.append(error("runs", display, line, "date must be YYYY-MM-DD"))
             continue
-        counts = [str(item[k]) for k in names[1:]]
+        counts = [str(item[k]) for k in (*names[1:], *(s for s in optional if s in item))]
         if not all(c.isdigit() for c in counts):
             issues.append(error("runs", display, line, "counts must be whole numbers"))
             continue
-        runs.append(Run(date, {s: int(item[s]) for s in SOURCES}, int(item["duplicates_removed"]),
+        runs.append(Run(date, {s: int(item[s]) for s in present}, int(item["duplicates_removed"]),
                         int(item["queued"]), line))
     if issues:
         raise SymkdError(issues)

@@ -7,6 +7,7 @@ link or a missing page is not built silently.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,7 +59,7 @@ def build_site(repo: Repository, out: Path | None = None, *, strict: bool = True
     logger.addHandler(handler)
     started = time.perf_counter()
     try:
-        config = load_config(str(config_file), site_dir=str(target), strict=strict)
+        config = load_config(str(config_file), site_dir=str(target), strict=strict, **site_url_override())
         _refuse_output_folder(repo, out, target, Path(config["docs_dir"]).resolve())
         build(config)
     except MkDocsException as exc:
@@ -74,6 +75,22 @@ def build_site(repo: Repository, out: Path | None = None, *, strict: bool = True
                                        encoding="utf-8")
     pages = sum(1 for _ in target.rglob("*.html"))
     return BuildResult(target, pages, time.perf_counter() - started, handler.messages)
+
+
+SITE_URL_VARIABLE = "SYMKD_SITE_URL"
+
+
+def site_url_override() -> dict[str, str]:
+    """``site_url`` from ``SYMKD_SITE_URL`` when set (the Pages workflow sets the published
+    address), else nothing: ``mkdocs.yml``'s own. A trailing slash is added.
+
+    >>> import os; os.environ[SITE_URL_VARIABLE] = "https://o.github.io/r"; site_url_override()
+    {'site_url': 'https://o.github.io/r/'}
+    >>> del os.environ[SITE_URL_VARIABLE]; site_url_override()
+    {}
+    """
+    url = os.environ.get(SITE_URL_VARIABLE, "").strip()
+    return {"site_url": url.rstrip("/") + "/"} if url else {}
 
 
 def _catalogue_issues(exc: BaseException) -> list[Issue]:

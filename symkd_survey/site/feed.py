@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from xml.etree import ElementTree as ET
 
-from symkd_survey.site.model import SiteModel
+from symkd_survey.core.dates import publication_text
+from symkd_survey.site.model import SiteModel, newest_additions
 from symkd_survey.site.paths import page_url, paper_page
 from symkd_survey.site.rendering import display_name
 
@@ -20,7 +21,7 @@ def atom_feed(model: SiteModel, site_url: str | None, title: str = "Catalogue", 
     base = (site_url or "").rstrip("/") + "/" if site_url else ""
     ET.SubElement(feed, f"{{{ns}}}title").text = f"{title}: recent additions"
     ET.SubElement(feed, f"{{{ns}}}id").text = base + "feed.xml" if base else f"urn:{stem}:feed"
-    newest = sorted(model.entries, key=lambda k: (model.entries[k].added, k), reverse=True)[:FEED_SIZE]
+    newest = newest_additions(model)[:FEED_SIZE]
     updated = max((model.entries[k].added for k in newest), default=dt.date(2024, 1, 1))
     ET.SubElement(feed, f"{{{ns}}}updated").text = f"{updated.isoformat()}T00:00:00Z"
     author = ET.SubElement(feed, f"{{{ns}}}author")
@@ -34,6 +35,7 @@ def atom_feed(model: SiteModel, site_url: str | None, title: str = "Catalogue", 
         link = ET.SubElement(item, f"{{{ns}}}link")
         link.set("href", base + page_url(paper_page(key)) if base else page_url(paper_page(key)))
         summary = entry.summary or ", ".join(display_name(a) for a in entry.authors[:3])
-        ET.SubElement(item, f"{{{ns}}}summary").text = f"{summary} ({entry.year})"
+        ET.SubElement(item, f"{{{ns}}}published").text = f"{entry.added.isoformat()}T00:00:00Z"
+        ET.SubElement(item, f"{{{ns}}}summary").text = f"{summary} ({publication_text(entry)})"
     text: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     return text

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from symkd_survey.core.catalogue import Repository
 from symkd_survey.exports.ris import export_ris
+from symkd_survey.site.citations import default_cache_folder, format_citations
 from symkd_survey.site.feed import atom_feed
 from symkd_survey.site.graph import graph_json
 from symkd_survey.site.metadata import citation_meta
@@ -40,15 +41,19 @@ GENERATED_OUT_OF_NAV = ("papers/", "taxonomy/", "authors/", "venues/")  # many p
 
 
 def generate_site(repo: Repository, *, site_url: str | None = None, heads: dict[str, str] | None = None,
-                  text: SiteText | None = None) -> GeneratedSite:
+                  text: SiteText | None = None, citation_cache: Path | None = None) -> GeneratedSite:
     """Every generated page and file of the site, keyed by its path in the docs folder.
 
     ``heads``, when given, is filled with the extra ``<head>`` markup of each generated page
     (the ``citation_*`` tags of paper pages), keyed by the same paths, for the plugin to insert.
     ``text`` defaults to what the repository's ``mkdocs.yml`` says (:class:`SiteText`).
+    ``citation_cache`` is the folder of the formatted citations kept between builds
+    (:mod:`symkd_survey.site.citations`; default: ``citations/`` in the user cache folder).
     """
     model = build_model(repo)
     text = text or SiteText.from_repository(repo)
+    model.citations = format_citations(model.csl, cache_folder=citation_cache if citation_cache is not None
+                                       else default_cache_folder())
     files: GeneratedSite = {
         "index.md": render_home(model, text),
         "papers.md": render_papers(model, text.stem),
@@ -90,9 +95,13 @@ def table_json(model: SiteModel) -> dict[str, str]:
 
 
 def graph_downloads(model: SiteModel, stem: str = "catalogue") -> GeneratedSite:
+    import json
+
     from symkd_survey.analysis.graph.export import export_graph
 
-    return {f"downloads/{stem}.graphml": export_graph(model.graph, "graphml")}
+    return {f"downloads/{stem}.graphml": export_graph(model.graph, "graphml"),
+            # node-link JSON for networkx and D3 (the page's own graph.json is a compact drawing format)
+            f"downloads/{stem}-graph.json": safe_json(json.loads(export_graph(model.graph, "json"))) + "\n"}
 
 
 def write_generated(files: GeneratedSite, folder: Path) -> None:

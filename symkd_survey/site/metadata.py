@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from markupsafe import escape
 
+from symkd_survey.core.dates import publication_month
 from symkd_survey.core.ids import is_safe_url
 from symkd_survey.core.model import Entry
 
@@ -18,13 +21,14 @@ def citation_meta(entry: Entry) -> str:
     ...                           ids={"arxiv": "2301.00001"}, source="curated", added="2026-01-01")))
     <meta name="citation_title" content="A &#34;B&#34; &lt;c&gt;">
     <meta name="citation_author" content="Doe, Jane">
-    <meta name="citation_publication_date" content="2023">
+    <meta name="citation_publication_date" content="2023/01">
     <meta name="citation_arxiv_id" content="2301.00001">
     <meta name="citation_pdf_url" content="https://arxiv.org/pdf/2301.00001">
     """
     tags: list[tuple[str, str]] = [("citation_title", entry.title)]
     tags += [("citation_author", author) for author in entry.authors]
-    tags.append(("citation_publication_date", str(entry.year)))
+    month = publication_month(entry)
+    tags.append(("citation_publication_date", f"{entry.year}/{month:02d}" if month else str(entry.year)))
     if entry.venue:
         venue_tag = {"inproceedings": "citation_conference_title", "article": "citation_journal_title",
                      "incollection": "citation_inbook_title"}.get(entry.type, "citation_publisher")
@@ -37,8 +41,26 @@ def citation_meta(entry: Entry) -> str:
     if entry.pages and "--" in entry.pages:
         first, _, last = entry.pages.partition("--")
         tags += [("citation_firstpage", first), ("citation_lastpage", last)]
-    pdf = entry.links.pdf if entry.links.pdf and is_safe_url(entry.links.pdf) else (
-        f"https://arxiv.org/pdf/{entry.ids.arxiv}" if entry.ids.arxiv else None)
+    pdf = pdf_url(entry)
     if pdf:
         tags.append(("citation_pdf_url", pdf))
     return "\n".join(f'<meta name="{name}" content="{escape(value)}">' for name, value in tags)
+
+
+def pdf_url(entry: Entry) -> str | None:
+    """Where the paper's PDF is: its own ``links.pdf`` (an http(s) URL), else the arXiv PDF, else
+    the ACL Anthology's, built only from validated ids; None when none is known.
+
+    >>> from symkd_survey.core.model import Entry
+    >>> e = Entry(title="T", authors=["Doe, J"], year=2022, type="misc", ids={"acl": "2022.naacl-main.341"},
+    ...           source="curated", added="2026-01-01")
+    >>> pdf_url(e)
+    'https://aclanthology.org/2022.naacl-main.341.pdf'
+    """
+    if entry.links.pdf and is_safe_url(entry.links.pdf):
+        return entry.links.pdf
+    if entry.ids.arxiv:
+        return f"https://arxiv.org/pdf/{quote(entry.ids.arxiv, safe='/.')}"
+    if entry.ids.acl:
+        return f"https://aclanthology.org/{quote(entry.ids.acl, safe='.-')}.pdf"
+    return None

@@ -117,10 +117,16 @@ class SiteModel:
     person_of: dict[str, Person] = field(default_factory=dict)  # author name as written -> person
     venues: dict[str, Venue] = field(default_factory=dict)  # slug -> venue
     cards: dict[tuple[str, int], str] = field(default_factory=dict)  # (key, page depth) -> <li> HTML
+    citations: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> CSL style id -> safe HTML
 
     def ordered_keys(self) -> list[str]:
         """Newest year first, then by key."""
         return sorted(self.entries, key=lambda k: (-self.entries[k].year, k))
+
+
+def newest_additions(model: SiteModel) -> list[str]:
+    """Every key, the newest addition first (by ``added``), papers added on one day by key."""
+    return sorted(model.entries, key=lambda k: (-model.entries[k].added.toordinal(), k))
 
 
 def _similar(graph: Any, entries: dict[str, Entry], labels: dict[str, dict[str, list[str]]], taxonomy: Taxonomy,

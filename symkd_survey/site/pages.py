@@ -14,21 +14,31 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from symkd_survey.analysis.people import Venue
+from symkd_survey.core.dates import publication_text
 from symkd_survey.core.ids import is_safe_url
 from symkd_survey.core.model import Entry
 from symkd_survey.review.prisma import flow_svg, repository_flow
-from symkd_survey.site.charts import year_method_chart
-from symkd_survey.site.graph import OTHER_COLOUR, lane_legend, reference_coverage
-from symkd_survey.site.model import SiteModel, SiteText
+from symkd_survey.site.charts import year_counts, year_method_chart
+from symkd_survey.site.citations import STYLES
+from symkd_survey.site.graph import OTHER_COLOUR, lane_legend, local_graph, reference_coverage
+from symkd_survey.site.metadata import pdf_url
+from symkd_survey.site.model import SiteModel, SiteText, newest_additions
 from symkd_survey.site.paths import node_page, paper_page, person_page, venue_page
-from symkd_survey.site.rendering import display_name, paper_card, paper_list, render_template, similar_list
+from symkd_survey.site.rendering import (
+    display_name,
+    paper_card,
+    paper_list,
+    render_template,
+    safe_json,
+    similar_list,
+)
 
 NEWEST = 10
 """How many of the newest additions the home page lists."""
 
 
 def render_home(model: SiteModel, text: SiteText) -> str:
-    newest = sorted(model.entries, key=lambda k: (model.entries[k].added, k), reverse=True)[:NEWEST]
+    newest = newest_additions(model)[:NEWEST]
     sources = Counter(e.source for e in model.entries.values())
     lanes = model.taxonomy.lanes
     methods = [(n, node_page(lanes, n.id), sum(1 for k in model.entries if n.id in model.labels[k][lanes]))
@@ -53,25 +63,31 @@ def render_papers(model: SiteModel, stem: str = "catalogue") -> str:
     shown = [(facet, model.taxonomy.facets[facet].label) for facet in model.taxonomy.matrix or ()]
     first_person = min((person_page(p) for p in model.people.values()), default=None)
     first_venue = min((venue_page(v) for v in model.venues.values()), default=None)
-    return render_template("papers.html", page, "All papers", rows=[_row(model, k) for k in model.ordered_keys()],
+    keys = model.ordered_keys()
+    counts = {facet: Counter(v for k in keys for v in model.labels[k][facet]) for facet, _, _ in facets}
+    sources = Counter(model.entries[k].source for k in keys)
+    return render_template("papers.html", page, "All papers", rows=[_row(model, k, shown) for k in keys],
                            facets=facets, all_facets=model.taxonomy.facet_names, shown=shown, years=years,
+                           counts=counts, sources=sources,
                            first_person=first_person, first_venue=first_venue, stem=stem)
 
 
-def _row(model: SiteModel, key: str) -> dict[str, Any]:
+def _row(model: SiteModel, key: str, shown: list[tuple[str, str]]) -> dict[str, Any]:
     entry = model.entries[key]
     labels = model.labels[key]
+    chips = {facet: [(node.label, node_page(facet, node.id)) for node_id in labels[facet]
+                     if (node := model.taxonomy.node(facet, node_id)) is not None] for facet, _ in shown}
     return {"key": key, "title": entry.title, "year": entry.year, "authors": entry.authors,
             "venue": entry.venue or entry.note or "", "page": paper_page(key), "source": entry.source,
             "cited_by": len(model.cited_by[key]),
-            "labels": labels}
+            "labels": labels, "chips": chips}
 
 
 def render_paper(model: SiteModel, key: str) -> str:
     entry = model.entries[key]
     page = paper_page(key)
     return render_template(
-        "paper.html", page, entry.title,
+        "paper.html", page, entry.title, aggregate=False, search_filters=search_filters(model, key),
         key=key, entry=entry, facets=_facet_values(model, key),
         # blocks of the catalogue's extension (the survey's placement, distillation facts), when it has them
         survey=getattr(entry, "survey", None), distillation=getattr(entry, "distillation", None),
@@ -86,7 +102,32 @@ def render_paper(model: SiteModel, key: str) -> str:
         similar=similar_list(model, model.similar.get(key, []), page),
         reference_list=entry.reference_list,
         bibtex=model.bibtex.get(key, ""),
+        local_graph=_local_graph(model, key),
+        citations=[(style, html) for style in STYLES if (html := model.citations.get(key, {}).get(style.id))],
+        published=publication_text(entry),
+        pdf=None if entry.links.pdf and is_safe_url(entry.links.pdf) else pdf_url(entry),  # else among the links
     )
+
+
+def _local_graph(model: SiteModel, key: str) -> str | None:
+    """The paper's local graph (references, citers, similar works) as JSON for graph.js, or None alone."""
+    data = local_graph(model, key)
+    return safe_json(data) if len(data["nodes"]) > 1 else None
+
+
+def search_filters(model: SiteModel, key: str) -> list[tuple[str, str]]:
+    """(filter, value) pairs of a paper for the search index: the label of each of its values in
+    the taxonomy's filter facets (``roles.filters``), and its year. A filter is named by its
+    facet's label, without the characters Pagefind's attribute syntax reserves."""
+    pairs = []
+    for facet in model.taxonomy.filters:
+        name = "".join(ch for ch in model.taxonomy.facets[facet].label if ch not in ",:[]") or facet
+        for node_id in model.labels[key][facet]:
+            node = model.taxonomy.node(facet, node_id)
+            if node is not None:
+                pairs.append((name, node.label))
+    pairs.append(("Year", str(model.entries[key].year)))
+    return pairs
 
 
 def _facet_values(model: SiteModel, key: str) -> list[tuple[str, list[tuple[str, str, str]]]]:
@@ -158,12 +199,12 @@ def letter_pages(model: SiteModel, groups: dict[str, Any], page_of: Callable[[An
 
 
 def render_coverage(model: SiteModel) -> str:
-    """The coverage matrix of the taxonomy's two ``matrix`` facets (columns x rows) as a heat map."""
+    """The coverage matrix of the taxonomy's two ``matrix`` facets (columns x rows) as a heat map
+    with totals, what it leaves out, and the year chart with its numbers."""
     taxonomy = model.taxonomy
+    chart = {"chart": year_method_chart(model), "years": year_counts(model)}
     if taxonomy.matrix is None:
-        return render_template("coverage.html", "coverage.md", "Coverage", matrix=None, chart=year_method_chart(model),
-                               lanes=lane_legend(model), lanes_label=taxonomy.facets[taxonomy.lanes].label,
-                               other=OTHER_COLOUR)
+        return render_template("coverage.html", "coverage.md", "Coverage", matrix=None, **chart)
     column_facet, row_facet = taxonomy.matrix
     columns, rows = taxonomy.facets[column_facet].nodes, taxonomy.facets[row_facet].nodes
     counts: Counter[tuple[str, str]] = Counter()
@@ -172,18 +213,20 @@ def render_coverage(model: SiteModel) -> str:
             for r in model.labels[key][row_facet]:
                 counts[(c, r)] += 1
     top = max(counts.values(), default=0)
-    row_totals = {r.id: sum(1 for k in model.entries if r.id in model.labels[k][row_facet]
-                            and model.labels[k][column_facet]) for r in rows}
-    column_totals = {c.id: sum(1 for k in model.entries if c.id in model.labels[k][column_facet]
-                               and model.labels[k][row_facet]) for c in columns}
-    unplaced = sum(1 for k in model.entries if not (model.labels[k][column_facet] and model.labels[k][row_facet]))
+    placed = [k for k in model.entries if model.labels[k][column_facet] and model.labels[k][row_facet]]
+    row_totals = {r.id: sum(1 for k in placed if r.id in model.labels[k][row_facet]) for r in rows}
+    column_totals = {c.id: sum(1 for k in placed if c.id in model.labels[k][column_facet]) for c in columns}
+    no_column = sum(1 for k in model.entries if not model.labels[k][column_facet])
+    no_row = sum(1 for k in model.entries if not model.labels[k][row_facet])
+    neither = sum(1 for k in model.entries if not model.labels[k][column_facet] and not model.labels[k][row_facet])
+    share = {cell: round(n / top, 2) for cell, n in counts.items()} if top else {}
     matrix = {"column_facet": column_facet, "row_facet": row_facet,
               "column_label": taxonomy.facets[column_facet].label, "row_label": taxonomy.facets[row_facet].label}
     return render_template("coverage.html", "coverage.md", "Coverage", matrix=matrix, columns=columns, rows=rows,
-                           counts=counts, share={cell: round(n / top, 2) for cell, n in counts.items()} if top else {},
-                           row_totals=row_totals, column_totals=column_totals, unplaced=unplaced,
-                           papers=len(model.entries), chart=year_method_chart(model), lanes=lane_legend(model),
-                           lanes_label=taxonomy.facets[taxonomy.lanes].label, other=OTHER_COLOUR)
+                           counts=counts, share=share, heat={cell: min(4, int(v * 5)) for cell, v in share.items()},
+                           row_totals=row_totals, column_totals=column_totals, placed=len(placed),
+                           unplaced=len(model.entries) - len(placed), no_column=no_column, no_row=no_row,
+                           neither=neither, papers=len(model.entries), **chart)
 
 
 def render_timeline(model: SiteModel) -> str:
@@ -191,7 +234,8 @@ def render_timeline(model: SiteModel) -> str:
     for key in model.ordered_keys():
         by_year[model.entries[key].year].append(key)
     years = [(year, len(keys), paper_list(model, keys, "timeline.md")) for year, keys in by_year.items()]
-    return render_template("timeline.html", "timeline.md", "Timeline", years=sorted(years, reverse=True))
+    return render_template("timeline.html", "timeline.md", "Timeline", years=sorted(years, reverse=True),
+                           total=len(model.entries))
 
 
 def render_problems(model: SiteModel) -> str:
@@ -206,18 +250,30 @@ def render_problems(model: SiteModel) -> str:
     return render_template("problems.html", "problems.md", title, heading=title, sections=sections)
 
 
+TABLE_NAMES = {"table3": "Table III", "table4": "Table IV"}
+"""The survey tables whose cells an erratum can correct (``field: table4.teacher``), as the page names them."""
+
+
 def render_corrections(model: SiteModel) -> str:
     rows: list[tuple[int | None, dict[str, Any], Any]] = []
+    table_rows: list[tuple[int | None, dict[str, Any], str, Any]] = []  # errata of the survey's Tables III and IV
     for key, entry in model.entries.items():
         survey = getattr(entry, "survey", None)  # the survey extension's block, when the catalogue has it
-        if survey is not None:
-            rows.extend((survey.ref, paper_card(model, key), erratum) for erratum in survey.errata)
+        if survey is None:
+            continue
+        for erratum in survey.errata:
+            table, _, column = erratum.field.partition(".")
+            if column and table in TABLE_NAMES:
+                table_rows.append((survey.ref, paper_card(model, key), f"{TABLE_NAMES[table]} {column}", erratum))
+            else:
+                rows.append((survey.ref, paper_card(model, key), erratum))
     rows.sort(key=lambda row: (row[0] or 0, row[1]["key"]))
+    table_rows.sort(key=lambda row: (row[2].split(" ")[:2], row[0] or 0, row[1]["key"], row[2]))
     unverified = [paper_card(model, k) for k in sorted(model.entries) if not model.entries[k].verified]
     cites_a_survey = any(getattr(entry, "survey", None) is not None for entry in model.entries.values())
     title = "Corrections to the survey's references" if cites_a_survey else "Corrections"
     return render_template("corrections.html", "corrections.md", title, heading=title, survey=cites_a_survey,
-                           rows=rows, unverified=unverified)
+                           rows=rows, table_rows=table_rows, unverified=unverified)
 
 
 def render_taxonomy_index(model: SiteModel) -> str:
@@ -230,9 +286,13 @@ def render_taxonomy_index(model: SiteModel) -> str:
 
 
 def render_graph_page(model: SiteModel) -> str:
+    taxonomy = model.taxonomy
+    facets = [(taxonomy.facet_names.index(facet), taxonomy.facets[facet].label,
+               [(n.id, n.label) for n in taxonomy.facets[facet].nodes]) for facet in taxonomy.filters]
     return render_template("graph.html", "graph.md", "Citation graph", methods=lane_legend(model),
-                           other_colour=OTHER_COLOUR, lanes_label=model.taxonomy.facets[model.taxonomy.lanes].label,
-                           coverage=reference_coverage(model))
+                           other_colour=OTHER_COLOUR, lanes_label=taxonomy.facets[taxonomy.lanes].label,
+                           coverage=reference_coverage(model), facets=facets,
+                           years=sorted({e.year for e in model.entries.values()}))
 
 
 def render_downloads(model: SiteModel, stem: str = "catalogue") -> str:

@@ -6,13 +6,13 @@ Registered as ``symkd`` under the ``mkdocs.plugins`` entry point (``pyproject.to
 work as well as ``symkd build``. In ``mkdocs.yml``::
 
     plugins:
-      - search
       - symkd:
           heading: What the catalogue is about
           lead: >-
             The home page's opening paragraph.
 
-Every option is optional (:class:`SymkdConfig`).
+Every option is optional (:class:`SymkdConfig`). After every build the plugin indexes the site
+for search with Pagefind (:mod:`.search_index`), so no ``search`` plugin is needed.
 """
 
 from __future__ import annotations
@@ -32,15 +32,17 @@ from symkd_survey.core.catalogue import Repository
 from symkd_survey.core.issues import Issue, SymkdError
 from symkd_survey.site.generate import GENERATED_OUT_OF_NAV, generate_site
 from symkd_survey.site.model import PLUGIN, SiteText, deprecated_text
+from symkd_survey.site.search_index import index_site
 
 log = logging.getLogger(f"mkdocs.plugins.{PLUGIN}")
 
 
 class CatalogueError(PluginError):
-    """The catalogue does not validate; ``issues`` keeps every problem for ``symkd build``."""
+    """The catalogue does not validate (or its search index fails); ``issues`` keeps every problem
+    for ``symkd build``."""
 
-    def __init__(self, issues: list[Issue]) -> None:
-        super().__init__("the catalogue has errors; the site was not built:\n" +
+    def __init__(self, issues: list[Issue], what: str = "the catalogue has errors; the site was not built") -> None:
+        super().__init__(what + ":\n" +
                          "\n".join(issue.format() for issue in issues))
         self.issues = issues
 
@@ -99,6 +101,14 @@ class SymkdPlugin(BasePlugin[SymkdConfig]):  # type: ignore[no-untyped-call]  # 
                          else InclusionLevel.UNDEFINED)
             files.append(File.generated(config, path, content=content, inclusion=inclusion))
         return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Index the built site for search (Pagefind, :mod:`.search_index`): for ``symkd build``,
+        ``mkdocs build`` and every rebuild of ``symkd serve`` alike."""
+        try:
+            index_site(Path(config.site_dir))
+        except SymkdError as exc:
+            raise CatalogueError(exc.issues, "the search index was not built") from None
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         """Insert a generated page's extra head markup (escaped when it was made) before ``</head>``."""

@@ -70,12 +70,22 @@ def _environment() -> jinja2.Environment:
     return env
 
 
+AGGREGATE_SEARCH = ' data-pagefind-body data-pagefind-weight="0.1" data-pagefind-meta="kind:page"'
+"""The search index's marks of an aggregate page (:mod:`.search_index`): indexed, at a tenth of a
+paper page's weight, so that papers rank above the pages listing them."""
+
+
 def render_template(template: str, page: str, title: str, **context: Any) -> str:
+    """A page's Markdown source. Pages are aggregate pages for search, indexed at a low weight,
+    unless ``aggregate=False`` (paper pages, which mark their own ``<article>``)."""
+    aggregate = context.pop("aggregate", True)
     body = _environment().get_template(template).render(
         page=page, link=lambda target: relative(page, target), **context)
     # One raw-HTML block: Markdown must not see blank lines inside it.
     lines = [line.rstrip() for line in body.splitlines() if line.strip()]
-    return front_matter(title) + '<div class="symkd" markdown="0">\n' + "\n".join(lines) + "\n</div>\n"
+    search = AGGREGATE_SEARCH if aggregate else ""
+    return (front_matter(title) + f'<div class="symkd" markdown="0"{search}>\n' + "\n".join(lines)
+            + "\n</div>\n")
 
 
 def paper_card(model: SiteModel, key: str) -> dict[str, Any]:

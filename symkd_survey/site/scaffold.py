@@ -33,8 +33,11 @@ from symkd_survey.site.build import MKDOCS_FILE
 
 DEFAULT_FACETS = ("topic", "approach")
 EXAMPLE_KEY = "vaswani2017attention"
-ASSETS = ("symkd.js", "symkd.css")
+ASSETS = ("symkd.js", "symkd.css", "graph.js", "graph.css", "cite.js", "cite.css", "search.js", "search.css")
 """The files of ``site/docs/assets/`` the generated pages load."""
+OVERRIDES = ("main.html", "404.html")
+"""The theme overrides of ``site/overrides/`` (the feed link, the Pagefind search box, the 404 page),
+copied from the checkout next to the assets."""
 
 
 def site_assets_folder() -> Path:
@@ -167,12 +170,11 @@ theme:
   font: false            # no web fonts from elsewhere
   features:
     - navigation.top
-    - search.highlight
 
 plugins:
-  - search
-  # The catalogue pages, and what the home page says about the subject. `catalogue:` (default:
-  # this folder) is the folder holding taxonomy.yaml and catalogue/.
+  # The catalogue pages (and, after the build, the Pagefind search index), and what the home
+  # page says about the subject. `catalogue:` (default: this folder) is the folder holding
+  # taxonomy.yaml and catalogue/.
   - symkd:
       heading: {_quote(title)}
       lead: >-
@@ -184,8 +186,14 @@ watch:
 
 extra_css:
   - assets/symkd.css
+  - assets/graph.css
+  - assets/cite.css
+  - assets/search.css
 extra_javascript:
   - assets/symkd.js
+  - assets/graph.js
+  - assets/cite.js
+  - assets/search.js
 
 markdown_extensions:
   - attr_list
@@ -211,15 +219,6 @@ nav:
   - Contributing: contributing.md
 """
 
-
-OVERRIDE_TEXT = """\
-{#- Theme override: announce the Atom feed of recent additions to feed readers. -#}
-{% extends "base.html" %}
-{% block extrahead %}
-  <link rel="alternate" type="application/atom+xml" title="{{ config.site_name }}: recent additions" \
-href="{{ 'feed.xml' | url }}">
-{% endblock %}
-"""
 
 CONTRIBUTING_TEXT = """\
 # Contributing
@@ -311,7 +310,6 @@ def repository_files(title: str, facets: Sequence[str], today: dt.date) -> dict[
         TAXONOMY_FILE: taxonomy_text(facets),
         f"{CATALOGUE_DIR}/{EXAMPLE_KEY}.yaml": example_entry_text(facets, today),
         MKDOCS_FILE: mkdocs_text(title),
-        "site/overrides/main.html": OVERRIDE_TEXT,
         "site/docs/contributing.md": CONTRIBUTING_TEXT,
         ".github/workflows/validate.yml": WORKFLOW_TEXT,
         "README.md": readme_text(title, facets),
@@ -336,7 +334,9 @@ def init_repository(folder: Path, *, title: str, facets: Sequence[str] = DEFAULT
     facets = tuple(facets)
     _check_arguments(folder, title, facets)
     source = assets or site_assets_folder()
+    overrides = source.parent.parent / "overrides"
     missing = [name for name in ASSETS if not (source / name).is_file()]
+    missing += [f"overrides/{name}" for name in OVERRIDES if not (overrides / name).is_file()]
     if missing:
         raise _issue(folder, f"the site assets ({', '.join(missing)}) are not in {source}",
                      "symkd init needs a source checkout of symkd-survey: pip install -e <checkout>")
@@ -355,6 +355,9 @@ def init_repository(folder: Path, *, title: str, facets: Sequence[str] = DEFAULT
         (staging / "site" / "docs" / "assets").mkdir(parents=True, exist_ok=True)
         for name in ASSETS:
             shutil.copyfile(source / name, staging / "site" / "docs" / "assets" / name)
+        (staging / "site" / "overrides").mkdir(parents=True, exist_ok=True)
+        for name in OVERRIDES:
+            shutil.copyfile(overrides / name, staging / "site" / "overrides" / name)
         staging.chmod(0o777 & ~_umask())
         _move_into_place(staging, folder)
     except OSError as exc:
@@ -363,7 +366,8 @@ def init_repository(folder: Path, *, title: str, facets: Sequence[str] = DEFAULT
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    written = [*files, *(f"site/docs/assets/{name}" for name in ASSETS)]
+    written = [*files, *(f"site/docs/assets/{name}" for name in ASSETS),
+               *(f"site/overrides/{name}" for name in OVERRIDES)]
     return sorted(folder / relative for relative in written)
 
 

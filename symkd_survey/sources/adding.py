@@ -18,7 +18,10 @@ The steps, each of which can refuse the whole batch (nothing is written unless a
    ``create_exclusive``; if one write fails, the files written before it are removed.
 
 Each file starts with a comment listing the valid taxonomy ids, since the contributor's next
-step is to fill them in; ``symkd format`` drops the comment later.
+step is to fill them in, and the labels a model trained on the catalogue suggests for the
+paper's title and arXiv abstract, with their confidences
+(:mod:`symkd_survey.analysis.label_model`). The suggestions are advice: the taxonomy stays empty
+for the contributor to fill. ``symkd format`` drops the comment later.
 """
 
 from __future__ import annotations
@@ -26,12 +29,13 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
+from symkd_survey.analysis.label_model import LabelModel, Suggestion, format_suggestions, train
 from symkd_survey.checking.checks import run_checks
 from symkd_survey.core.catalogue import Catalogue, LoadedEntry, Repository, load_catalogue
 from symkd_survey.core.fileio import create_all
@@ -81,6 +85,8 @@ class NewEntry:
     text: str
     arxiv_id: str
     version: int | None
+    suggestions: dict[str, list[Suggestion]] = field(default_factory=dict)
+    """The labels the model suggests (listed in the file's comment header, never filled in)."""
 
     @property
     def versioned_id(self) -> str:
@@ -235,7 +241,10 @@ def entry_key(entry: Entry) -> str:
     return base_key(entry.authors[0], entry.year, entry.title)
 
 
-def comment_header(versioned_id: str, today: dt.date, taxonomy: Taxonomy) -> str:
+def comment_header(versioned_id: str, today: dt.date, taxonomy: Taxonomy,
+                   suggestions: dict[str, list[Suggestion]] | None = None) -> str:
+    """The comment that opens a new file: what to do next, the valid ids and, when a model could
+    be trained, the suggested labels (advice: the taxonomy is left for the contributor)."""
     lines = [
         f"New entry from arXiv {versioned_id}, written by 'symkd add' on {today.isoformat()}.",
         "Next: fill in the taxonomy with node ids from taxonomy.yaml, add a one-sentence summary in",
@@ -245,7 +254,17 @@ def comment_header(versioned_id: str, today: dt.date, taxonomy: Taxonomy) -> str
     for facet in taxonomy.facet_names:
         lines.extend(textwrap.wrap(f"{facet}: {', '.join(taxonomy.node_ids(facet))}", width=94,
                                    initial_indent="  ", subsequent_indent="      ", break_on_hyphens=False))
+    suggested = format_suggestions(suggestions or {})
+    if suggested:
+        lines.append("Suggested by a model trained on the catalogue (advice only; nothing was filled in):")
+        lines.extend(textwrap.wrap(f"suggested: {suggested}", width=94, initial_indent="  ",
+                                   subsequent_indent="      ", break_on_hyphens=False))
     return "".join(f"# {line}\n" for line in lines)
+
+
+def label_model(catalogue: Catalogue, taxonomy: Taxonomy) -> LabelModel:
+    """The model that suggests labels for new entries, trained on the catalogue as it is."""
+    return train(catalogue, taxonomy)
 
 
 # --------------------------------------------------------------------------- the command
@@ -295,8 +314,11 @@ def _loaded(new: NewEntry) -> LoadedEntry:
 
 
 def plan_additions(repo: Repository, requests: Sequence[IdRequest], client: ArxivClient, *,
-                   abstract: bool = False, today: dt.date | None = None) -> list[NewEntry]:
-    """Everything ``symkd add`` would write, checked; raises :class:`SymkdError` on any fault."""
+                   abstract: bool = False, today: dt.date | None = None, suggest: bool = True) -> list[NewEntry]:
+    """Everything ``symkd add`` would write, checked; raises :class:`SymkdError` on any fault.
+
+    With ``suggest``, each file's header lists the labels a model trained on the catalogue
+    suggests for the paper's title and arXiv abstract (whether or not the abstract is kept)."""
     day = today or dt.date.today()
     catalogue = load_catalogue(repo)
     if catalogue.issues:  # a broken file could hide the very paper being added
@@ -308,6 +330,7 @@ def plan_additions(repo: Repository, requests: Sequence[IdRequest], client: Arxi
         raise SymkdError(issues)
     taxonomy = repo.load_taxonomy()
     results = _fetch(client, wanted)
+    model = label_model(catalogue, taxonomy) if suggest else None
     planned: list[NewEntry] = []
     keys = {item.key for item in catalogue}
 
@@ -331,8 +354,9 @@ def plan_additions(repo: Repository, requests: Sequence[IdRequest], client: Arxi
         keys.add(key)
         path = repo.entry_file(key)
         versioned = f"{arxiv_id}v{version}" if version else arxiv_id
-        text = comment_header(versioned, day, taxonomy) + entry_to_yaml(entry)
-        planned.append(NewEntry(key, path, repo.display(path), entry, text, arxiv_id, version))
+        suggestions = model.suggest(entry.title, arxiv_abstract(result.summary or "") or "") if model else {}
+        text = comment_header(versioned, day, taxonomy, suggestions) + entry_to_yaml(entry)
+        planned.append(NewEntry(key, path, repo.display(path), entry, text, arxiv_id, version, suggestions))
     if problems:
         raise SymkdError(problems)
     _check(planned, catalogue, taxonomy)
@@ -361,9 +385,9 @@ def write_additions(planned: Iterable[NewEntry]) -> None:
 
 
 def add_papers(repo: Repository, requests: Sequence[IdRequest], client: ArxivClient, *, abstract: bool = False,
-               dry_run: bool = False, today: dt.date | None = None) -> list[NewEntry]:
+               dry_run: bool = False, today: dt.date | None = None, suggest: bool = True) -> list[NewEntry]:
     """Plan, check and (unless ``dry_run``) write new entries for arXiv ids."""
-    planned = plan_additions(repo, requests, client, abstract=abstract, today=today)
+    planned = plan_additions(repo, requests, client, abstract=abstract, today=today, suggest=suggest)
     if not dry_run:
         write_additions(planned)
     return planned

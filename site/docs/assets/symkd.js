@@ -1,4 +1,4 @@
-/* symkd-survey: the table filters, copy buttons and citation graph. Small code of ours,
+/* symkd-survey: the table filters and copy buttons (the graph is in graph.js). Small code of ours,
    no library, no request to another host. Catalogue text is only ever set with
    textContent, never as HTML. */
 (function () {
@@ -18,65 +18,129 @@
     function fold(text) {  /* lower case, accents dropped: "Müller" is found by "muller" */
       return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
     }
-    function rowText(r) { return fold(r.textContent + " " + r.dataset.key + " " + (r.dataset.people || "")); }
-    var texts = rows.map(rowText);
+    var texts = {};
+    rows.forEach(function (r) { texts[r.dataset.key] = fold(r.textContent + " " + r.dataset.key + " " + (r.dataset.people || "")); });
     var count = document.getElementById("symkd-count");
-    var params = new URLSearchParams(window.location.search);
-    Array.prototype.forEach.call(form.elements, function (el) {
-      if (el.name && params.has(el.name)) { el.value = params.get(el.name); }
-    });
+    var orderNote = document.getElementById("symkd-order");
+    var counted = Array.prototype.slice.call(form.querySelectorAll("select[data-facet], select[data-counted]"));
+    var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
+    var NUMERIC = { year: true, cited_by: true };
+    var sort = { key: "year", dir: -1 };  /* the order the page is built in: newest first */
+
+    /* Does a row pass one filter? (name, value) as in the form. */
+    function passes(row, name, value) {
+      if (!value) { return true; }
+      if (name === "source") { return row.dataset.source === value; }
+      return (" " + row.getAttribute("data-f-" + name) + " ").indexOf(" " + value + " ") !== -1;
+    }
 
     function apply() {
       var q = fold(form.elements.q.value.trim());
       var words = q ? q.split(/\s+/) : [];
-      var wanted = {};
-      var FACETS = Array.prototype.map.call(form.querySelectorAll("select[data-facet]"), function (s) { return s.name; });
-      FACETS.forEach(function (f) { wanted[f] = form.elements[f].value; });
       var from = parseInt(form.elements.year_from.value, 10);
       var to = parseInt(form.elements.year_to.value, 10);
-      var source = form.elements.source.value;
+      var wanted = counted.map(function (s) { return s.value; });
+      var tallies = counted.map(function () { return {}; });
       var shown = 0;
-      rows.forEach(function (row, i) {
-        var ok = words.every(function (w) { return texts[i].indexOf(w) !== -1; });
-        FACETS.forEach(function (f) {
-          if (ok && wanted[f]) { ok = (" " + row.getAttribute("data-f-" + f) + " ").indexOf(" " + wanted[f] + " ") !== -1; }
-        });
+      rows.forEach(function (row) {
         var year = parseInt(row.dataset.year, 10);
-        if (ok && !isNaN(from)) { ok = year >= from; }
-        if (ok && !isNaN(to)) { ok = year <= to; }
-        if (ok && source) { ok = row.dataset.source === source; }
+        var base = words.every(function (w) { return texts[row.dataset.key].indexOf(w) !== -1; })
+          && (isNaN(from) || year >= from) && (isNaN(to) || year <= to);
+        var failed = [];
+        counted.forEach(function (s, i) { if (!passes(row, s.name, wanted[i])) { failed.push(i); } });
+        var ok = base && failed.length === 0;
         row.hidden = !ok;
         if (ok) { shown += 1; }
+        if (!base || failed.length > 1) { return; }
+        /* the row counts for the options of a filter when it passes every other filter */
+        counted.forEach(function (s, i) {
+          if (failed.length === 1 && failed[0] !== i) { return; }
+          var t = tallies[i];
+          t[""] = (t[""] || 0) + 1;
+          var values = s.name === "source" ? [row.dataset.source] : (row.getAttribute("data-f-" + s.name) || "").split(" ");
+          values.forEach(function (v) { if (v) { t[v] = (t[v] || 0) + 1; } });
+        });
+      });
+      counted.forEach(function (s, i) {
+        Array.prototype.forEach.call(s.options, function (o) {
+          var n = tallies[i][o.value] || 0;
+          o.textContent = (o.dataset.label || o.value) + " (" + n + ")";
+        });
       });
       count.textContent = String(shown);
-      var next = new URLSearchParams();
-      Array.prototype.forEach.call(form.elements, function (el) { if (el.name && el.value) { next.set(el.name, el.value); } });
-      var query = next.toString();
-      window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+      writeUrl();
     }
+
+    /* The search words go in the URL as "search" ("q" is still read): Material's own search
+       opens over the page when the URL has a "q". */
+    function urlName(name) { return name === "q" ? "search" : name; }
+
+    function writeUrl() {
+      var next = new URLSearchParams();
+      Array.prototype.forEach.call(form.elements, function (el) { if (el.name && el.value) { next.set(urlName(el.name), el.value); } });
+      if (!(sort.key === "year" && sort.dir === -1)) { next.set("sort", (sort.dir < 0 ? "-" : "") + sort.key); }
+      var query = next.toString();
+      window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
+    }
+
+    function sortValue(row, key, column) {
+      if (key === "year") { return Number(row.dataset.year); }
+      if (key === "cited_by") { return Number(row.dataset.cited_by); }
+      var cell = row.cells[column];
+      var link = key === "title" ? cell.querySelector("a") : null;
+      return fold((link || cell).textContent.trim());
+    }
+
+    function sortBy(key, dir) {
+      var column = -1, label = key;
+      headers.forEach(function (th, i) {
+        var button = th.querySelector("button[data-sort]");
+        if (button && button.dataset.sort === key) {
+          column = i; label = button.textContent;
+          th.setAttribute("aria-sort", dir < 0 ? "descending" : "ascending");
+        } else { th.removeAttribute("aria-sort"); }
+      });
+      if (column < 0) { return; }
+      sort = { key: key, dir: dir };
+      var values = {};
+      rows.forEach(function (r) { values[r.dataset.key] = sortValue(r, key, column); });
+      rows.sort(function (a, b) {  /* stable: equal values keep their previous order */
+        var x = values[a.dataset.key], y = values[b.dataset.key];
+        if (x === "" && y !== "") { return 1; }  /* empty cells last, either way */
+        if (y === "" && x !== "") { return -1; }
+        return (x < y ? -1 : x > y ? 1 : 0) * dir;
+      });
+      var body = table.tBodies[0];
+      rows.forEach(function (r) { body.appendChild(r); });
+      var words = NUMERIC[key] ? (dir < 0 ? "highest first" : "lowest first") : (dir < 0 ? "Z to A" : "A to Z");
+      if (key === "year") { words = dir < 0 ? "newest first" : "oldest first"; }
+      orderNote.textContent = key === "year" ? ", " + words : ", sorted by " + label.toLowerCase() + ", " + words;
+    }
+
+    headers.forEach(function (th) {
+      var button = th.querySelector("button[data-sort]");
+      if (!button) { return; }
+      button.addEventListener("click", function () {
+        var key = button.dataset.sort;
+        var dir = sort.key === key ? -sort.dir : (NUMERIC[key] ? -1 : 1);
+        sortBy(key, dir);
+        writeUrl();
+      });
+    });
+
+    var params = new URLSearchParams(window.location.search);
+    Array.prototype.forEach.call(form.elements, function (el) {
+      var name = el.name && (params.has(urlName(el.name)) ? urlName(el.name) : el.name);
+      if (name && params.has(name)) { el.value = params.get(name); }
+    });
+    var asked = params.get("sort");
+    if (asked) { sortBy(asked.replace(/^-/, ""), asked.charAt(0) === "-" ? -1 : 1); }
 
     form.addEventListener("input", apply);
     form.addEventListener("change", apply);
     document.getElementById("symkd-reset").addEventListener("click", function () {
       Array.prototype.forEach.call(form.elements, function (el) { if (el.name) { el.value = ""; } });
       apply();
-    });
-
-    var order = {};
-    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, column) {
-      th.addEventListener("click", function () {
-        var key = th.dataset.sort;
-        var dir = order[key] = -(order[key] || -1);
-        var numeric = key === "year" || key === "cited_by";
-        rows.sort(function (a, b) {
-          var x = numeric ? Number(a.cells[column].textContent) : a.cells[column].textContent.toLowerCase();
-          var y = numeric ? Number(b.cells[column].textContent) : b.cells[column].textContent.toLowerCase();
-          return (x < y ? -1 : x > y ? 1 : 0) * dir;
-        });
-        var body = table.tBodies[0];
-        rows.forEach(function (r) { body.appendChild(r); });
-        texts = rows.map(rowText);
-      });
     });
 
     var button = document.getElementById("symkd-download-bib");
@@ -96,6 +160,26 @@
     });
     apply();
   }
+
+  /* ---------------------------------------------------------------- timeline: a year opened by its anchor */
+  function setupTimeline() {
+    var years = document.querySelectorAll("details.symkd-year");
+    if (!years.length) { return; }
+    function openTarget() {
+      var id = window.location.hash.slice(1);
+      var target = id && document.getElementById(id);
+      if (target && target.tagName === "DETAILS") { target.open = true; target.scrollIntoView(); }
+    }
+    window.addEventListener("hashchange", openTarget);
+    openTarget();
+    Array.prototype.forEach.call(document.querySelectorAll("button[data-years]"), function (button) {
+      button.addEventListener("click", function () {
+        var open = button.dataset.years === "open";
+        Array.prototype.forEach.call(years, function (d) { d.open = open; });
+      });
+    });
+  }
+  ready(setupTimeline);
 
   /* ---------------------------------------------------------------- copy buttons */
   function setupCopy() {
@@ -121,116 +205,5 @@
     area.remove();
   }
 
-  /* ---------------------------------------------------------------- citation graph */
-  function setupGraph() {
-    var canvas = document.getElementById("symkd-graph");
-    if (!canvas) { return; }
-    var status = document.getElementById("symkd-graph-status");
-    var tip = document.getElementById("symkd-graph-tip");
-    var base = canvas.dataset.base.replace(/index\.html$/, "");
-    fetch(canvas.dataset.src).then(function (r) { return r.json(); }).then(function (data) {
-      var nodes = data.nodes, byKey = {};
-      nodes.forEach(function (n) { byKey[n.key] = n; n.r = 3 + 2.2 * Math.sqrt(n.cited_by); });
-      var links = data.links.filter(function (l) { return byKey[l.source] && byKey[l.target]; });
-      var minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
-      nodes.forEach(function (n) {
-        minX = Math.min(minX, n.x); maxX = Math.max(maxX, n.x); minY = Math.min(minY, n.y); maxY = Math.max(maxY, n.y);
-      });
-      var view = { scale: 1, dx: 0, dy: 0 };
-      function fit() {
-        var w = canvas.width, h = canvas.height, pad = 30;
-        var sx = (w - 2 * pad) / Math.max(1, maxX - minX), sy = (h - 2 * pad) / Math.max(1, maxY - minY);
-        view.scale = Math.min(sx, sy);
-        view.dx = pad - minX * view.scale + (w - 2 * pad - (maxX - minX) * view.scale) / 2;
-        view.dy = pad - minY * view.scale + (h - 2 * pad - (maxY - minY) * view.scale) / 2;
-      }
-      function screen(n) { return { x: n.x * view.scale + view.dx, y: n.y * view.scale + view.dy }; }
-      var ctx = canvas.getContext("2d");
-      function draw() {
-        ctx.clearRect(0, 0, canvas.width, canvas.height);
-        ctx.strokeStyle = "rgba(120,120,120,0.25)";
-        ctx.lineWidth = 1;
-        links.forEach(function (l) {
-          var a = screen(byKey[l.source]), b = screen(byKey[l.target]);
-          ctx.beginPath(); ctx.moveTo(a.x, a.y); ctx.lineTo(b.x, b.y); ctx.stroke();
-        });
-        nodes.forEach(function (n) {
-          var p = screen(n);
-          ctx.beginPath();
-          ctx.fillStyle = data.colours[n.lane] || data.colours[""];
-          ctx.arc(p.x, p.y, n.r, 0, 2 * Math.PI);
-          ctx.fill();
-        });
-        if (data.axes) {  /* year labels under their columns, lane names at the left */
-          ctx.fillStyle = "rgba(110,110,110,0.9)";
-          ctx.font = "11px sans-serif";
-          ctx.textAlign = "center";
-          var step = Math.max(1, Math.ceil(data.axes.years.length * 34 / canvas.width / Math.max(view.scale * 3, 1)));
-          data.axes.years.forEach(function (t, i) {
-            if (i % step === 0) { ctx.fillText(String(t.year), t.x * view.scale + view.dx, canvas.height - 6); }
-          });
-          ctx.textAlign = "left";
-          data.axes.lanes.forEach(function (l) { ctx.fillText(l.label, 4, l.y * view.scale + view.dy - 4); });
-        }
-        canvas.dataset.nodesDrawn = String(nodes.length);
-        canvas.dataset.linksDrawn = String(links.length);
-      }
-      function hit(ev) {
-        var rect = canvas.getBoundingClientRect();
-        var x = (ev.clientX - rect.left) * canvas.width / rect.width, y = (ev.clientY - rect.top) * canvas.height / rect.height;
-        var best = null, bestD = Infinity;
-        nodes.forEach(function (n) {
-          var p = screen(n), d = Math.hypot(p.x - x, p.y - y);
-          if (d <= n.r + 3 && d < bestD) { best = n; bestD = d; }
-        });
-        return best;
-      }
-      var drag = null, moved = false;
-      canvas.addEventListener("mousedown", function (ev) { drag = { x: ev.clientX, y: ev.clientY }; moved = false; });
-      window.addEventListener("mouseup", function () { drag = null; });
-      canvas.addEventListener("mousemove", function (ev) {
-        if (drag) {
-          var rect = canvas.getBoundingClientRect(), k = canvas.width / rect.width;
-          view.dx += (ev.clientX - drag.x) * k; view.dy += (ev.clientY - drag.y) * k;
-          if (Math.abs(ev.clientX - drag.x) + Math.abs(ev.clientY - drag.y) > 2) { moved = true; }
-          drag = { x: ev.clientX, y: ev.clientY };
-          draw();
-          return;
-        }
-        var n = hit(ev);
-        canvas.style.cursor = n ? "pointer" : "grab";
-        if (n) {
-          tip.hidden = false;
-          tip.textContent = n.title + " (" + n.year + ", cited by " + n.cited_by + ")";
-          tip.style.left = (ev.offsetX + 12) + "px";
-          tip.style.top = (ev.offsetY + 12) + "px";
-        } else { tip.hidden = true; }
-      });
-      canvas.addEventListener("wheel", function (ev) {
-        ev.preventDefault();
-        var rect = canvas.getBoundingClientRect();
-        var x = (ev.clientX - rect.left) * canvas.width / rect.width, y = (ev.clientY - rect.top) * canvas.height / rect.height;
-        var f = ev.deltaY < 0 ? 1.2 : 1 / 1.2;
-        view.dx = x - (x - view.dx) * f; view.dy = y - (y - view.dy) * f; view.scale *= f;
-        draw();
-      }, { passive: false });
-      canvas.addEventListener("click", function (ev) {
-        if (moved) { return; }
-        var n = hit(ev);
-        if (n) { window.location.href = base + n.url; }
-      });
-      fit();
-      draw();
-      status.textContent = nodes.length + " papers, " + links.length + " citation links.";
-      window.symkdGraph = {
-        screenPosition: function (key) {
-          var n = byKey[key], p = screen(n), rect = canvas.getBoundingClientRect();
-          return { x: rect.left + p.x * rect.width / canvas.width, y: rect.top + p.y * rect.height / canvas.height };
-        },
-        keys: function () { return nodes.map(function (n) { return n.key; }); }
-      };
-    }).catch(function (err) { status.textContent = "The graph could not be loaded: " + err; });
-  }
-
-  ready(function () { setupTable(); setupCopy(); setupGraph(); });
+  ready(function () { setupTable(); setupCopy(); });
 }());
