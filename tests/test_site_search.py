@@ -103,8 +103,9 @@ def test_a_filter_narrows_the_results_to_papers_with_that_label(page: Any, site:
     select = page.locator(f".symkd-search-selects select[data-filter='{taxonomy.facets[facet].label}']")
     select.wait_for(timeout=60000)
     select.select_option(node.label)
-    page.wait_for_function(f"() => document.querySelector('.symkd-search-status').textContent !== '{before} results'",
-                           timeout=60000)
+    page.wait_for_function(  # a count again (not "Searching…"), and not the unfiltered one
+        f"() => {{ const t = document.querySelector('.symkd-search-status').textContent;"
+        f" return /^\\d+ results?$/.test(t) && t !== '{before} results'; }}", timeout=60000)
     after = int(page.locator(".symkd-search-status").inner_text().split()[0])
     assert 0 < after < before
     hits = _all_hits(page, after)
