@@ -142,20 +142,6 @@ def _best(query: Sequence[str], docs: Sequence[str], *, skip_self: bool = False,
                 j = int(part[n].argmax())
                 out[group][n] = (max(0.0, float(part[n, j])), j)
     return out
-    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True)
-    try:
-        matrix = vectorizer.fit_transform(list(docs) + list(query))
-    except ValueError:  # nothing but stop words
-        return out
-    sims = cosine_similarity(matrix[len(docs):], matrix[: len(docs)])
-    if skip_self:
-        for n in range(min(len(query), len(docs))):
-            sims[n, n] = -1.0
-    for n, text in enumerate(query):
-        if text:
-            j = int(sims[n].argmax())
-            out[n] = (max(0.0, float(sims[n, j])), j)
-    return out
 
 
 @dataclass(slots=True)

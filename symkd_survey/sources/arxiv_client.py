@@ -238,7 +238,8 @@ def url_format_from(value: str) -> str:
     return fmt
 
 
-def _seconds(environ: Mapping[str, str], name: str, default: float, *, positive: bool) -> float:
+def env_seconds(environ: Mapping[str, str], name: str, default: float, *, positive: bool) -> float:
+    """A duration setting from the environment (``default`` when unset); a bad value is a ``config`` issue."""
     raw = environ.get(name)
     if raw is None or not raw.strip():
         return default
@@ -269,9 +270,9 @@ def client_from_environment(
     """
     env = os.environ if environ is None else environ
     url_format = url_format_from(env.get(ENV_URL) or DEFAULT_URL_FORMAT)
-    timeout = _seconds(env, ENV_TIMEOUT, DEFAULT_TIMEOUT, positive=True)
-    min_interval = _seconds(env, ENV_MIN_INTERVAL, ARXIV_MIN_INTERVAL, positive=False)
-    base = _seconds(env, ENV_RETRY_BASE, 2.0, positive=False)
+    timeout = env_seconds(env, ENV_TIMEOUT, DEFAULT_TIMEOUT, positive=True)
+    min_interval = env_seconds(env, ENV_MIN_INTERVAL, ARXIV_MIN_INTERVAL, positive=False)
+    base = env_seconds(env, ENV_RETRY_BASE, 2.0, positive=False)
     deadline = deadline_from_environment(env)
     host = (urlsplit(url_format.replace("{}", "")).hostname or "").lower()
     if host == "arxiv.org" or host.endswith(".arxiv.org"):

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import os
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
@@ -31,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from symkd_survey.core.ids import normalize_arxiv_id, normalize_doi
-from symkd_survey.core.issues import SymkdError, error
+from symkd_survey.sources.arxiv_client import env_seconds
 from symkd_survey.sources.network_errors import NetworkError, RetryableError, Unreachable
 from symkd_survey.sources.retry_policy import Deadline, RetryPolicy
 from symkd_survey.sources.s2 import S2_API_KEY_ENV, S2Client, _error_detail
@@ -206,18 +205,6 @@ class S2Discovery:
             self.report(f"retrying: {exc} (retry {failed} of {self.client.policy.attempts - 1} in {wait:.1f} s)")
 
 
-def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if raw is None or not raw.strip():
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value < 0:
-        raise SymkdError([error("config", name, 0, f"must be a number of seconds, got {raw!r}")])
-    return value
-
 
 def discovery_from_environment(today: dt.date, *, use_cache: bool = True,
                                report: Callable[[str], None] | None = None,
@@ -228,8 +215,8 @@ def discovery_from_environment(today: dt.date, *, use_cache: bool = True,
     (default 2 s), as the arXiv client is. ``deadline`` shares a command's time budget with
     another client (by default, its own from ``SYMKD_DEADLINE``)."""
     env = os.environ if environ is None else environ
-    interval = _seconds(env, "SYMKD_MIN_INTERVAL", 3.0)
-    base = _seconds(env, "SYMKD_RETRY_BASE", 2.0)
+    interval = env_seconds(env, "SYMKD_MIN_INTERVAL", 3.0, positive=False)
+    base = env_seconds(env, "SYMKD_RETRY_BASE", 2.0, positive=False)
     shared: dict[str, Any] = {"deadline": deadline} if deadline is not None else {}
     client = S2Client.from_env(use_cache=use_cache, **shared)
     host = (urllib.parse.urlsplit(client.base_url).hostname or "").lower()

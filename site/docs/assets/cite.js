@@ -1,6 +1,7 @@
 /* symkd-survey: the paper page's formatted citations: a style switcher (the choice is kept for
    the next page) and a copy button per style. Small code of ours, no library, no request to
-   another host; the citations are copied from the page as text and nothing is written as HTML. */
+   another host; the citations are copied from the page as text (symkd.js's copy) and nothing is
+   written as HTML. */
 (function () {
   "use strict";
 
@@ -35,28 +36,13 @@
     choose(remembered() || tabs[0].dataset.style);
   }
 
-  function copyText(text, done) {
-    if (navigator.clipboard && navigator.clipboard.writeText) {
-      navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text); done(); });
-    } else { fallbackCopy(text); done(); }
-  }
-
-  function fallbackCopy(text) {
-    var area = document.createElement("textarea");
-    area.value = text;
-    document.body.appendChild(area);
-    area.select();
-    try { document.execCommand("copy"); } catch (e) { /* nothing more to try */ }
-    area.remove();
-  }
-
   ready(function () {
     Array.prototype.forEach.call(document.querySelectorAll(".symkd-citations"), setupSwitcher);
     Array.prototype.forEach.call(document.querySelectorAll("button.symkd-copy-cite"), function (button) {
       button.addEventListener("click", function () {
         var source = document.getElementById(button.dataset.copyTarget);
         if (!source) { return; }
-        copyText(source.textContent.replace(/\s+/g, " ").trim(), function () {
+        window.symkdCopyText(source.textContent.replace(/\s+/g, " ").trim(), function () {
           button.textContent = "Copied";
           button.dataset.copied = "yes";
         });

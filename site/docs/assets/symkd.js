@@ -187,14 +187,19 @@
       button.addEventListener("click", function () {
         var code = document.getElementById(button.dataset.copyTarget);
         if (!code) { return; }
-        var text = code.textContent;
-        var done = function () { button.textContent = "Copied"; button.dataset.copied = "yes"; };
-        if (navigator.clipboard && navigator.clipboard.writeText) {
-          navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text); done(); });
-        } else { fallbackCopy(text); done(); }
+        copyText(code.textContent, function () { button.textContent = "Copied"; button.dataset.copied = "yes"; });
       });
     });
   }
+
+  /* Copy text to the clipboard (or, where the page may not use it, through a selection), then
+     call done; cite.js uses it too (window.symkdCopyText). */
+  function copyText(text, done) {
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text); done(); });
+    } else { fallbackCopy(text); done(); }
+  }
+  window.symkdCopyText = copyText;
 
   function fallbackCopy(text) {
     var area = document.createElement("textarea");
