@@ -44,7 +44,7 @@ from symkd_survey.core.ids import is_safe_url, normalize_arxiv_id, normalize_doi
 from symkd_survey.core.issues import Issue, SymkdError, error, warning
 from symkd_survey.core.model import entry_to_yaml
 from symkd_survey.sources.answer_cache import DiskCache, default_cache_dir
-from symkd_survey.sources.http_client import MIB, HttpClient
+from symkd_survey.sources.http_client import MIB, HttpClient, Response
 from symkd_survey.sources.network_errors import NetworkError, RetryableError, Unreachable, printable
 from symkd_survey.sources.retry_policy import Deadline, RetryPolicy, deadline_from_environment
 
@@ -206,25 +206,38 @@ class S2Client:
         except (ValueError, RecursionError):  # includes JSONDecodeError: a damaged cache file is ignored
             return None
 
-    def _post(self, batch: list[str]) -> list[Any]:
-        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    def exchange(self, method: str, url: str, payload: bytes | None = None, *,
+                 not_found: Callable[[str], NetworkError] | None = None) -> Response:
+        """One request to the API (JSON accepted, the key sent when set), counted; the complete
+        answer when it is a success. An unreachable host, a retryable status and a refusal raise
+        the network errors the retry policy knows; ``not_found`` makes the error of an HTTP 404
+        from its detail (by default a refusal like any other)."""
+        headers = {"Accept": "application/json"}
+        if payload is not None:
+            headers["Content-Type"] = "application/json"
         if self.api_key:
             headers["x-api-key"] = self.api_key
-        body = json.dumps({"ids": batch}).encode("utf-8")
         where = self.where
         self.requests += 1
         try:
-            response = self.http.post(self.endpoint, body, headers)
+            response = self.http.request(method, url, body=payload, headers=headers)
         except Unreachable as exc:
             if exc.offline:
                 raise NetworkError(f"cannot reach {where}: {exc.reason}; are you offline?") from None
             raise
         if not response.ok:
             detail = _error_detail(response.body)
+            if response.status == 404 and not_found is not None:
+                raise not_found(detail)
             if response.retryable:
                 raise response.error(f"{where} answered HTTP {response.status}{detail}")
             hint = f"; check {S2_API_KEY_ENV}" if response.status in (401, 403) else ""
             raise NetworkError(f"{where} refused the request: HTTP {response.status}{detail}{hint}")
+        return response
+
+    def _post(self, batch: list[str]) -> list[Any]:
+        where = self.where
+        response = self.exchange("POST", self.endpoint, json.dumps({"ids": batch}).encode("utf-8"))
         try:
             answer = json.loads(response.body)
         except ValueError:

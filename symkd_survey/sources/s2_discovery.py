@@ -31,9 +31,9 @@ from typing import Any
 
 from symkd_survey.core.ids import normalize_arxiv_id, normalize_doi
 from symkd_survey.sources.arxiv_client import env_seconds
-from symkd_survey.sources.network_errors import NetworkError, RetryableError, Unreachable
+from symkd_survey.sources.network_errors import NetworkError, RetryableError
 from symkd_survey.sources.retry_policy import Deadline, RetryPolicy
-from symkd_survey.sources.s2 import S2_API_KEY_ENV, S2Client, _error_detail
+from symkd_survey.sources.s2 import S2Client
 
 WORK_FIELDS = "title,externalIds,abstract,publicationDate,year"
 CITATIONS_PAGE = 100
@@ -168,28 +168,9 @@ class S2Discovery:
         return answer
 
     def _send(self, method: str, url: str, payload: bytes | None) -> tuple[str, Any]:
-        client = self.client
-        headers = {"Accept": "application/json"}
-        if payload is not None:
-            headers["Content-Type"] = "application/json"
-        if client.api_key:
-            headers["x-api-key"] = client.api_key
-        client.requests += 1
-        where = client.where
-        try:
-            response = client.http.request(method, url, body=payload, headers=headers)
-        except Unreachable as exc:
-            if exc.offline:
-                raise NetworkError(f"cannot reach {where}: {exc.reason}; are you offline?") from None
-            raise
-        if not response.ok:
-            detail = _error_detail(response.body)
-            if response.status == 404:
-                raise NotKnown(f"{where} does not know the paper{detail}")
-            if response.retryable:
-                raise response.error(f"{where} answered HTTP {response.status}{detail}")
-            hint = f"; check {S2_API_KEY_ENV}" if response.status in (401, 403) else ""
-            raise NetworkError(f"{where} refused the request: HTTP {response.status}{detail}{hint}")
+        where = self.client.where
+        response = self.client.exchange(method, url, payload,
+                                        not_found=lambda detail: NotKnown(f"{where} does not know the paper{detail}"))
         if not response.body.strip():
             raise RetryableError(f"{where} sent an empty answer")
         try:
