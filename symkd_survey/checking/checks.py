@@ -16,7 +16,7 @@ from symkd_survey.core.extension import extensions_of
 from symkd_survey.core.identity import IDENTITY_LOCATIONS, SameWorkIndex
 from symkd_survey.core.ids import did_you_mean, is_safe_url, is_valid_key, normalize_arxiv_id, normalize_doi
 from symkd_survey.core.issues import Issue, error, warning
-from symkd_survey.core.model import Entry
+from symkd_survey.core.model import PRIMARY_RECORDS, Entry
 from symkd_survey.core.taxonomy import Taxonomy
 from symkd_survey.exports.bibtex import export_problems
 
@@ -130,6 +130,12 @@ def check_text(item: LoadedEntry, taxonomy: Taxonomy) -> Iterable[Issue]:
     if not entry.verified and not entry.verification_note:
         yield warning("verified", item.path, item.line("verified"), "an unverified entry should say why",
                       "add verification_note")
+    if entry.verified and entry.verification and not any(
+            record.record in PRIMARY_RECORDS for record in entry.verification):
+        yield warning("verification", item.path, item.line("verification"),
+                      "the facts were checked only against third-party pages (other-page)",
+                      "check them against a primary record (arXiv, ACL Anthology, OpenReview, publisher, proceedings "
+                      "or the authors' own release), or set verified: false with a verification_note")
 
 
 def check_citations_syntax(item: LoadedEntry, taxonomy: Taxonomy) -> Iterable[Issue]:

@@ -121,7 +121,9 @@ class ReferenceList(Strict):
 
 
 RecordKind = Literal["arxiv-abs", "arxiv-fulltext", "acl-anthology", "openreview", "publisher", "proceedings",
-                     "other-page"]
+                     "authors-release", "other-page"]
+PRIMARY_RECORDS: frozenset[str] = frozenset(
+    {"arxiv-abs", "arxiv-fulltext", "acl-anthology", "openreview", "publisher", "proceedings", "authors-release"})
 
 
 class Verification(Strict):
@@ -129,7 +131,9 @@ class Verification(Strict):
 
     record: RecordKind = Field(description=(
         "The kind of record: `arxiv-abs`, `arxiv-fulltext` (the paper's own text), `acl-anthology`, `openreview`, "
-        "`publisher`, `proceedings` or `other-page`."))
+        "`publisher`, `proceedings`, `authors-release` (the authors' own release where that is the work's only form: "
+        "a blog post, a repository, a model card) or `other-page` (a third-party copy or listing, not a primary "
+        "record)."))
     url: Url = Field(description="The record's address, an absolute `http(s)` URL.")
     checked: Date = Field(description='The date the facts were checked against it: `"2024-05-31"`.')
 
@@ -200,7 +204,8 @@ class Entry(Strict):
         "what. Leave it out when it is `true`."))
     verification_note: Note | None = Field(default=None, description="What could not be verified, and why.")
     verification: list[Verification] = Field(default_factory=list, max_length=20, description=(
-        "The primary records the facts were checked against, each with the date."))
+        "The records the facts were checked against, each with the date. A verified entry needs at least one "
+        "primary record (any kind but `other-page`): `symkd validate` warns otherwise."))
     label_reasons: dict[Label, Reason] = Field(default_factory=dict, max_length=20, description=(
         "Why a facet's labels were chosen, by the taxonomy's definitions, one line per facet "
         "(`FACET: \"why these values\"`), and `scope` for why a borderline work is in scope."))
