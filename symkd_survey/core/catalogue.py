@@ -115,6 +115,13 @@ class Catalogue:
     def __len__(self) -> int:
         return len(self.entries)
 
+    def without_sources(self) -> Catalogue:
+        """The same entries without the YAML they were read from (its values and the position of
+        each), for a reader past validation that reports no lines (the site: about 100 MB less
+        at 10,000 entries). Any line asked of an entry of it is line 1."""
+        return Catalogue({key: LoadedEntry(item.key, item.path, item.entry, YamlDocument({}))
+                          for key, item in self.entries.items()}, list(self.issues))
+
 
 def _schema_issues(exc: ValidationError, doc: YamlDocument, path: str, model: type[Entry] = Entry) -> list[Issue]:
     issues: list[Issue] = []

@@ -144,7 +144,8 @@ def build_model(repo: Repository, *, bibtex: Callable[[Catalogue], dict[str, str
     result = validate(repo)
     if result.errors:
         raise SymkdError(result.errors)
-    catalogue, taxonomy = result.catalogue, result.taxonomy
+    catalogue, taxonomy = result.catalogue.without_sources(), result.taxonomy  # no page needs a line
+    del result
     entries = {item.key: item.entry for item in catalogue}
     cited_by: dict[str, list[str]] = {key: [] for key in entries}
     for key, entry in entries.items():
