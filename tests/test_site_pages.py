@@ -121,7 +121,10 @@ def test_citations_are_cached_by_content_and_a_forged_cache_entry_is_not_trusted
 def test_paper_page_shows_citations_pdf_and_month(repo_copy: Repository, tmp_path: Path) -> None:
     _add(repo_copy, "zz2025evil", title=EVIL, venue=EVIL, type="article", ids={"arxiv": "2501.00001"})
     _add(repo_copy, "zz2022acl", title="Only in the Anthology", year=2022, type="inproceedings",
-         venue="Proceedings of ACL 2022", ids={"acl": "2022.acl-long.1"})
+         venue="Proceedings of ACL 2022", ids={"acl": "2022.acl-long.1"},
+         verification=[{"record": "acl-anthology", "url": "https://aclanthology.org/2022.acl-long.1/",
+                        "checked": "2026-12-02"},
+                       {"record": "other-page", "url": "https://example.org/list?a=1&b=2", "checked": "2026-11-30"}])
     _add(repo_copy, "zz2024own", title="Own PDF", year=2024, ids={"arxiv": "2301.00002"},
          links={"pdf": "https://example.org/paper.pdf"})
     files = generate_site(repo_copy, citation_cache=tmp_path)
@@ -134,6 +137,12 @@ def test_paper_page_shows_citations_pdf_and_month(repo_copy: Repository, tmp_pat
     acl = str(files[paper_page("zz2022acl")])
     assert 'href="https://aclanthology.org/2022.acl-long.1.pdf"' in acl
     assert '<time class="symkd-published" datetime="2022">2022</time>' in acl
+    checked = re.search(r'<p class="symkd-checked">(.*?)</p>', acl).group(1)  # type: ignore[union-attr]
+    assert checked == ('Facts checked against <a href="https://aclanthology.org/2022.acl-long.1/" '
+                       'rel="noopener nofollow">ACL Anthology</a> (2026-12-02), <a href='
+                       '"https://example.org/list?a=1&amp;b=2" rel="noopener nofollow">'
+                       'a third-party page</a> (2026-11-30).')
+    assert 'class="symkd-checked"' not in evil  # nothing checked, nothing said
     own = str(files[paper_page("zz2024own")])
     assert own.count("https://example.org/paper.pdf") == 1 and "arxiv.org/pdf" not in own  # its own PDF, once
     assert '<time class="symkd-published" datetime="2024">2024</time>' in own  # arXiv 2023, published 2024

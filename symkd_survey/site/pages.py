@@ -94,7 +94,7 @@ def render_paper(model: SiteModel, key: str) -> str:
         authors=[(display_name(name), person_page(model.person_of[name]), model.person_of[name].slug)
                  for name in entry.authors],
         venue_link=((venue_page(v), v.slug) if entry.venue and (v := _venue_of(model, entry.venue)) else None),
-        identifiers=identifier_links(entry), links=external_links(entry),
+        identifiers=identifier_links(entry), links=external_links(entry), checked=checked_records(entry),
         cites=paper_list(model, [k for k in dict.fromkeys(entry.cites) if k in model.entries], page),
         cites_count=sum(1 for k in dict.fromkeys(entry.cites) if k in model.entries),
         cited_by=paper_list(model, sorted(model.cited_by[key], key=lambda k: (-model.entries[k].year, k)), page),
@@ -157,6 +157,20 @@ def identifier_links(entry: Entry) -> list[tuple[str, str, str]]:
         forum = quote(ids.openreview, safe="-_")
         links.append(("OpenReview", ids.openreview, f"https://openreview.net/forum?id={forum}"))
     return links
+
+
+RECORD_LABELS: dict[str, str] = {
+    "arxiv-abs": "arXiv abstract page", "arxiv-fulltext": "the paper's full text", "acl-anthology": "ACL Anthology",
+    "openreview": "OpenReview", "publisher": "publisher's page", "proceedings": "proceedings",
+    "authors-release": "the authors' release", "other-page": "a third-party page"}
+"""How a paper page names each kind of record its facts were checked against."""
+
+
+def checked_records(entry: Entry) -> list[tuple[str, str, str]]:
+    """(label, URL, date) of each record the entry's facts were checked against; URLs not
+    http(s) are dropped (defence in depth: the model admits none)."""
+    return [(RECORD_LABELS.get(record.record, record.record), record.url, record.checked.isoformat())
+            for record in entry.verification if is_safe_url(record.url)]
 
 
 def external_links(entry: Entry) -> list[tuple[str, str]]:
