@@ -5,7 +5,8 @@
 Each tree (this checkout, and ``--baseline-tree``, a checkout of an older commit such as a
 ``git worktree``) writes its own synthetic catalogue of ``--size`` papers with its own
 ``benchmarks.generate`` (same seed, the shape of that tree's shipped catalogue, in the entry
-format that tree's code reads), then builds it with its own ``symkd build`` in a child process.
+format that tree's code reads), then builds it with its own ``symkd build`` in a child process,
+each build with an empty cache folder of its own (a first build: no formatted citation is reused).
 The builds are interleaved (one of each per round), and the best time and the peak resident
 memory of each are reported, with the ratio of this checkout to the baseline. Issue 17 asks the
 10,000-paper build to stay within 1.5x of its time before the issue, with peak memory under 1 GB.
@@ -39,9 +40,12 @@ class Tree:
     together: int = 0
 
 
-def environment(tree: Path) -> dict[str, str]:
+def environment(tree: Path, cache: Path) -> dict[str, str]:
+    """The child's environment: ``tree`` first on the import path, and its own cache folder
+    (``SYMKD_CACHE_DIR``), so that no build finds the formatted citations of another."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONSTARTUP")}
     env["PYTHONPATH"] = str(tree)
+    env["SYMKD_CACHE_DIR"] = str(cache)
     return env
 
 
@@ -63,11 +67,11 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def child(argv: list[str], tree: Path, cwd: Path) -> tuple[float, int, int]:
+def child(argv: list[str], tree: Path, cwd: Path, cache: Path) -> tuple[float, int, int]:
     """Run ``argv`` with ``tree`` first on the import path; (seconds, peak RSS of its biggest
     process, peak RSS of all its processes at once, sampled every 0.1 s), RSS in bytes."""
     started = time.perf_counter()
-    process = subprocess.Popen(argv, cwd=cwd, env=environment(tree), stdout=subprocess.DEVNULL,
+    process = subprocess.Popen(argv, cwd=cwd, env=environment(tree, cache), stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
     together = [0]
     done = threading.Event()
@@ -92,13 +96,15 @@ def child(argv: list[str], tree: Path, cwd: Path) -> tuple[float, int, int]:
 def measure(trees: list[Tree], size: int, repeat: int, work: Path) -> None:
     for n, tree in enumerate(trees):
         started = time.perf_counter()
-        child([sys.executable, "-c", GENERATE, str(work / f"repo{n}"), str(size)], tree.path, tree.path)
+        child([sys.executable, "-c", GENERATE, str(work / f"repo{n}"), str(size)], tree.path, tree.path,
+              work / "no-cache")
         print(f"{tree.label}: generated {size} papers in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     for round_ in range(repeat):
         for n, tree in enumerate(trees):
             out = work / f"out{n}-{round_}"
             seconds, peak, together = child([sys.executable, "-m", "symkd_survey", "--root", str(work / f"repo{n}"),
-                                             "build", "--out", str(out)], tree.path, work)
+                                             "build", "--out", str(out)], tree.path, work,
+                                            work / f"cache{n}-{round_}")  # a first build: nothing cached
             tree.seconds.append(seconds)
             tree.peak, tree.together = max(tree.peak, peak), max(tree.together, together)
             print(f"{tree.label}: built in {seconds:.1f} s, peak {peak / 2**20:.0f} MB, "
@@ -114,7 +120,7 @@ def section(trees: list[Tree], size: int) -> str:
 
 `python -m benchmarks.build_scale --baseline-tree DIR --size {size}`: each tree writes its own synthetic
 catalogue of {size:,} papers (same seed, its own entry format) and builds it with its own `symkd build`
-in a child process, the runs interleaved; best of {len(current.seconds)}. {machine()}
+in a child process with an empty cache folder (a first build), the runs interleaved; best of {len(current.seconds)}. {machine()}
 
 | code | build (s) | peak memory, biggest process (MB) | peak memory, all processes at once (MB) |
 |---|---:|---:|---:|

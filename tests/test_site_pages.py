@@ -228,3 +228,32 @@ def test_publication_month_only_when_the_arxiv_year_is_the_entry_year(year: int,
     if arxiv:
         data["ids"] = {"arxiv": arxiv}
     assert publication_text(Entry.model_validate(data)) == expected
+
+
+def test_generated_pages_skip_markdown_and_come_out_as_markdown_would_render_them(repo_copy: Repository,
+                                                                               tmp_path: Path) -> None:
+    """The site takes a generated page's HTML as it is (rendering.split_page) instead of running
+    Python-Markdown over it; Markdown, configured as the shipped mkdocs.yml configures it, is the
+    oracle: it must give the same HTML, hostile text included."""
+    import markdown
+    from mkdocs.config import load_config
+
+    from symkd_survey.site.rendering import split_page
+
+    _add(repo_copy, "zz2025evil", title=EVIL, venue=EVIL, summary=EVIL, type="article")
+    config = load_config(str(Path(__file__).parents[1] / "mkdocs.yml"))
+    files = generate_site(repo_copy, citation_cache=tmp_path)
+    pages = sorted(path for path in files if path.endswith(".md"))
+    sample = {paper_page("zz2025evil"), "index.md", *pages[::25]}
+    for path in pages:
+        source = str(files[path])
+        split = split_page(source)
+        assert split is not None, path  # every generated page is one raw-HTML block
+        front, body = split
+        assert source == front + body + "\n"
+        if path in sample:
+            converter = markdown.Markdown(extensions=config["markdown_extensions"],
+                                          extension_configs=config["mdx_configs"])
+            assert converter.convert(source[len(front):]) == body, path
+    assert split_page("---\ntitle: \"x\"\n---\n\n# A Markdown page\n\nText.\n") is None
+    assert split_page('<div class="symkd" markdown="0">\n</div>\n') is None  # no front matter

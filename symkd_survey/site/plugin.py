@@ -36,6 +36,7 @@ from symkd_survey.core.catalogue import Repository
 from symkd_survey.core.issues import Issue, SymkdError
 from symkd_survey.site.generate import GENERATED_OUT_OF_NAV, generate_site
 from symkd_survey.site.model import PLUGIN, SiteText, deprecated_text
+from symkd_survey.site.rendering import split_page
 from symkd_survey.site.search_index import index_site
 
 log = logging.getLogger(f"mkdocs.plugins.{PLUGIN}")
@@ -122,26 +123,27 @@ class SymkdPlugin(BasePlugin[SymkdConfig]):  # type: ignore[no-untyped-call]  # 
                 files.remove(existing)
             inclusion = (InclusionLevel.NOT_IN_NAV if path.startswith(GENERATED_OUT_OF_NAV)
                          else InclusionLevel.UNDEFINED)
+            page = split_page(content) if isinstance(content, str) and path.endswith(".md") else None
+            if page is not None:  # MkDocs reads the front matter; the HTML waits, compressed
+                content = page[0]
+                self._held[path] = zlib.compress(page[1].encode("utf-8"), 1)
             files.append(File.generated(config, path, content=content, inclusion=inclusion))
             self._generated.add(path)
+            generated[path] = b""  # the File holds what is left of it
         del generated
         release_memory()  # the site model is garbage now: let the pages reuse its memory
         return files
 
-    def on_page_content(self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        """Hold a generated page's HTML compressed until the page is written.
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        """Give Markdown nothing to convert on a generated page: its HTML is held, compressed.
 
-        MkDocs renders every page's Markdown before it writes the first one, and keeps each
-        page's Markdown and HTML meanwhile: at 10,000 papers that held about 0.7 GB. A generated
-        page's Markdown is dropped once rendered (MkDocs reads it only to render it) and its HTML
-        is held compressed (about a tenth of its size) until :meth:`on_page_context` gives it back.
+        A generated page is HTML already (:func:`.rendering.split_page`). MkDocs reads every
+        page before it writes the first one and keeps each page's source and HTML meanwhile
+        (about 0.7 GB at 10,000 papers); a generated page's HTML is held compressed instead
+        (about a tenth of its size) from :meth:`on_files` until :meth:`on_page_context` gives it
+        back, and MkDocs reads only its front matter.
         """
-        if page.file.src_uri not in self._generated:
-            return html
-        page.markdown = None
-        page.file.content_string = ""
-        self._held[page.file.src_uri] = zlib.compress(html.encode("utf-8"), 1)
-        return ""
+        return "" if page.file.src_uri in self._held else markdown
 
     def on_page_context(self, context: Any, /, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         held = self._held.pop(page.file.src_uri, None)
