@@ -197,3 +197,27 @@ def test_home_page_shows_the_screening_flow_and_its_last_date(tmp_path: Path) ->
     svg = home[home.index("<svg"):home.index("</svg>") + len("</svg>")]
     texts = [t.text for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
     assert "Records screened" in texts and "not-llm: 1" in " ".join(t or "" for t in texts)
+
+
+def test_a_site_on_the_old_hook_file_still_builds_whole_pages(tmp_path: Path) -> None:
+    """A site made by an older ``symkd init`` runs the catalogue through a hook file importing
+    ``on_files`` and ``on_post_page`` only: MkDocs asks it for nothing else, so its pages must
+    not rely on the plugin's other page hooks."""
+    from .conftest import seeded_repository
+
+    repo = seeded_repository(tmp_path, ("west2022symbolic", "hsieh2023distilling"))
+    shutil.copytree(REPO_ROOT / "site", repo.root / "site", ignore=shutil.ignore_patterns("hooks"))
+    hook = repo.root / "site" / "hooks" / "symkd_hook.py"
+    hook.parent.mkdir()
+    hook.write_text("from symkd_survey.site.plugin import on_files, on_post_page\n", encoding="utf-8")
+    config = (REPO_ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    plugins = config.index("\nplugins:\n")
+    config = (config[:plugins] + "\nplugins: []\nhooks:\n  - site/hooks/symkd_hook.py\n"
+              + config[config.index("\nextra_css:\n"):])  # without `watch:`, which names this checkout's folders
+    (repo.root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    result = build_site(repo, tmp_path / "out", strict=False)
+    page = (result.out / "papers" / "west2022symbolic.html").read_text(encoding="utf-8")
+    entry = load_catalogue(repo).entries["west2022symbolic"].entry
+    assert '<h1>Symbolic Knowledge Distillation' in page and 'class="symkd-paper"' in page
+    assert entry.title.split(":")[0] in page
+    assert any("hook file is deprecated" in w for w in result.warnings)

@@ -49,6 +49,10 @@ def build_site(repo: Repository, out: Path | None = None, *, strict: bool = True
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    from symkd_survey.site.model import PLUGIN
+    from symkd_survey.site.plugin import SymkdPlugin, release_memory
+    from symkd_survey.site.search_index import index_site
+
     config_file = repo.root / MKDOCS_FILE
     if not config_file.is_file():
         raise SymkdError([error("build", MKDOCS_FILE, 0, "no mkdocs.yml in the repository")])
@@ -61,6 +65,9 @@ def build_site(repo: Repository, out: Path | None = None, *, strict: bool = True
     try:
         config = load_config(str(config_file), site_dir=str(target), strict=strict, **site_url_override())
         _refuse_output_folder(repo, out, target, Path(config["docs_dir"]).resolve())
+        plugin = config.plugins.get(PLUGIN)
+        if isinstance(plugin, SymkdPlugin):
+            plugin.index_later = True  # indexed below, once MkDocs' pages are gone
         build(config)
     except MkDocsException as exc:
         catalogue_issues = _catalogue_issues(exc)
@@ -71,6 +78,10 @@ def build_site(repo: Repository, out: Path | None = None, *, strict: bool = True
         raise SymkdError(issues) from None
     finally:
         logger.removeHandler(handler)
+    if isinstance(plugin, SymkdPlugin):
+        del config, plugin
+        release_memory()  # Pagefind runs beside this process: let it be small
+        index_site(target)
     (target / BUILD_MARKER).write_text("built by symkd build; this folder is emptied on every build\n",
                                        encoding="utf-8")
     pages = sum(1 for _ in target.rglob("*.html"))

@@ -9,6 +9,7 @@ paths come from validated keys and taxonomy ids, never from free text.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from symkd_survey.core.catalogue import Repository
@@ -50,43 +51,54 @@ def generate_site(repo: Repository, *, site_url: str | None = None, heads: dict[
     ``citation_cache`` is the folder of the formatted citations kept between builds
     (:mod:`symkd_survey.site.citations`; default: ``citations/`` in the user cache folder).
     """
+    return dict(site_files(repo, site_url=site_url, heads=heads, text=text, citation_cache=citation_cache))
+
+
+def site_files(repo: Repository, *, site_url: str | None = None, heads: dict[str, str] | None = None,
+               text: SiteText | None = None, citation_cache: Path | None = None) -> Iterator[tuple[str, Content]]:
+    """:func:`generate_site`'s pages and files one at a time, (path, content), each path once,
+    for a reader that keeps them in another form (the MkDocs plugin compresses each page): at
+    10,000 papers all of them at once are a few hundred MB. The catalogue is validated and the
+    site model built before the first is given."""
     model = build_model(repo)
     text = text or SiteText.from_repository(repo)
     model.citations = format_citations(model.csl, cache_folder=citation_cache if citation_cache is not None
                                        else default_cache_folder())
-    files: GeneratedSite = {
-        "index.md": render_home(model, text),
-        "papers.md": render_papers(model, text.stem),
-        "coverage.md": render_coverage(model),
-        "timeline.md": render_timeline(model),
-        "problems.md": render_problems(model),
-        "corrections.md": render_corrections(model),
-        "taxonomy.md": render_taxonomy_index(model),
-        "graph.md": render_graph_page(model),
-        "downloads.md": render_downloads(model, text.stem),
-        "assets/data/graph.json": safe_json(graph_json(model)),
-        "assets/data/bibtex.json": safe_json(table_json(model)),
-        "feed.xml": atom_feed(model, site_url, text.title, text.stem),
-        f"downloads/{text.stem}.bib": "".join(model.bibtex[k] + "\n" for k in sorted(model.bibtex)),
-        f"downloads/{text.stem}-biblatex.bib": "".join(model.biblatex[k] + "\n" for k in sorted(model.biblatex)),
-        f"downloads/{text.stem}.csl.json": "[\n" + ",\n".join(safe_json(model.csl[k]) for k in sorted(model.csl))
-                                           + "\n]\n",
-        f"downloads/{text.stem}.ris": export_ris(model.catalogue),
-    }
+    yield from _site_files(model, text, site_url, heads)
+
+
+def _site_files(model: SiteModel, text: SiteText, site_url: str | None,
+                heads: dict[str, str] | None) -> Iterator[tuple[str, Content]]:
+    yield "index.md", render_home(model, text)
+    yield "papers.md", render_papers(model, text.stem)
+    yield "coverage.md", render_coverage(model)
+    yield "timeline.md", render_timeline(model)
+    yield "problems.md", render_problems(model)
+    yield "corrections.md", render_corrections(model)
+    yield "taxonomy.md", render_taxonomy_index(model)
+    yield "graph.md", render_graph_page(model)
+    yield "downloads.md", render_downloads(model, text.stem)
+    yield "assets/data/graph.json", safe_json(graph_json(model))
+    yield "assets/data/bibtex.json", safe_json(table_json(model))
+    yield "feed.xml", atom_feed(model, site_url, text.title, text.stem)
+    yield f"downloads/{text.stem}.bib", "".join(model.bibtex[k] + "\n" for k in sorted(model.bibtex))
+    yield f"downloads/{text.stem}-biblatex.bib", "".join(model.biblatex[k] + "\n" for k in sorted(model.biblatex))
+    yield (f"downloads/{text.stem}.csl.json",
+           "[\n" + ",\n".join(safe_json(model.csl[k]) for k in sorted(model.csl)) + "\n]\n")
+    yield f"downloads/{text.stem}.ris", export_ris(model.catalogue)
     for key in model.entries:
-        files[paper_page(key)] = render_paper(model, key)
+        yield paper_page(key), render_paper(model, key)
         if heads is not None:
             heads[paper_page(key)] = citation_meta(model.entries[key])
-        files[f"papers/{key}.bib"] = model.bibtex.get(key, "")
-        files[f"papers/{key}.json"] = safe_json([model.csl[key]] if key in model.csl else [])
-        files[f"papers/{key}.ris"] = export_ris([model.catalogue.entries[key]])
+        yield f"papers/{key}.bib", model.bibtex.get(key, "")
+        yield f"papers/{key}.json", safe_json([model.csl[key]] if key in model.csl else [])
+        yield f"papers/{key}.ris", export_ris([model.catalogue.entries[key]])
     for facet in model.taxonomy.facet_names:
         for node_id in model.taxonomy.node_ids(facet):
-            files[node_page(facet, node_id)] = render_node(model, facet, node_id)
-    files.update(letter_pages(model, model.people, person_page, "Authors", "people"))
-    files.update(letter_pages(model, model.venues, venue_page, "Venues", "venues"))
-    files.update(graph_downloads(model, text.stem))
-    return files
+            yield node_page(facet, node_id), render_node(model, facet, node_id)
+    yield from letter_pages(model, model.people, person_page, "Authors", "people").items()
+    yield from letter_pages(model, model.venues, venue_page, "Venues", "venues").items()
+    yield from graph_downloads(model, text.stem).items()
 
 
 def table_json(model: SiteModel) -> dict[str, str]:

@@ -281,15 +281,12 @@ def local_graph(model: SiteModel, key: str) -> dict[str, Any]:
             "cites": len(cites), "cited_by": len(citers)}
 
 
-_LOCAL_CACHE: list[tuple[SiteModel, dict[str, dict[str, Any]], dict[str, int]]] = []
-"""The last model's :func:`_local_nodes` (one slot: a build asks for one model's pages)."""
-
-
 def _local_nodes(model: SiteModel) -> tuple[dict[str, dict[str, Any]], dict[str, int]]:
     """Every paper's node of a local graph (key, title, short label, year, lane colour), and
-    its rank by citations received (most cited first, then by key)."""
-    if _LOCAL_CACHE and _LOCAL_CACHE[0][0] is model:
-        return _LOCAL_CACHE[0][1], _LOCAL_CACHE[0][2]
+    its rank by citations received (most cited first, then by key); computed once per model."""
+    known: tuple[dict[str, dict[str, Any]], dict[str, int]] | None = model.derived.get("local_nodes")
+    if known is not None:
+        return known
     colours = lane_colours(model)
     facet = model.taxonomy.lanes
     table = {key: {"key": key, "title": e.title, "short": short_label(e.title, e.authors, e.year), "year": e.year,
@@ -297,7 +294,7 @@ def _local_nodes(model: SiteModel) -> tuple[dict[str, dict[str, Any]], dict[str,
              for key, e in model.entries.items()}
     order = sorted(model.entries, key=lambda k: (-len(model.cited_by[k]), k))
     rank = {key: n for n, key in enumerate(order)}
-    _LOCAL_CACHE[:] = [(model, table, rank)]
+    model.derived["local_nodes"] = table, rank
     return table, rank
 
 

@@ -118,6 +118,7 @@ class SiteModel:
     venues: dict[str, Venue] = field(default_factory=dict)  # slug -> venue
     cards: dict[tuple[str, int], str] = field(default_factory=dict)  # (key, page depth) -> <li> HTML
     citations: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> CSL style id -> safe HTML
+    derived: dict[str, Any] = field(default_factory=dict)  # tables computed once from the model, by their maker
 
     def ordered_keys(self) -> list[str]:
         """Newest year first, then by key."""

@@ -34,7 +34,7 @@ from mkdocs.structure.pages import Page
 
 from symkd_survey.core.catalogue import Repository
 from symkd_survey.core.issues import Issue, SymkdError
-from symkd_survey.site.generate import GENERATED_OUT_OF_NAV, generate_site
+from symkd_survey.site.generate import GENERATED_OUT_OF_NAV, site_files
 from symkd_survey.site.model import PLUGIN, SiteText, deprecated_text
 from symkd_survey.site.rendering import split_page
 from symkd_survey.site.search_index import index_site
@@ -82,7 +82,7 @@ class SymkdConfig(base.Config):  # type: ignore[no-untyped-call]  # MkDocs: unty
 
 
 class SymkdPlugin(BasePlugin[SymkdConfig]):  # type: ignore[no-untyped-call]  # as above
-    """Generates the catalogue's pages and files (:func:`generate_site`) into MkDocs' files, and
+    """Generates the catalogue's pages and files (:func:`.generate.site_files`) into MkDocs' files, and
     inserts each paper page's ``citation_*`` meta tags into its ``<head>``."""
 
     def __init__(self) -> None:
@@ -91,7 +91,13 @@ class SymkdPlugin(BasePlugin[SymkdConfig]):  # type: ignore[no-untyped-call]  # 
         self._generated: set[str] = set()
         """Source paths of the pages this plugin generated."""
         self._held: dict[str, bytes] = {}
-        """Generated pages' HTML, compressed, between MkDocs' read pass and its write pass."""
+        """Generated pages' HTML, compressed, from :meth:`on_files` until each page is written."""
+        self.index_later = False
+        """Set by ``symkd build``, which indexes the site itself once MkDocs has let go of its
+        pages (:func:`.build.build_site`): Pagefind then runs beside a smaller process."""
+        self.holds_pages = True
+        """Whether generated pages skip Markdown (:meth:`on_page_markdown`); not for the old hook
+        file, which MkDocs asks only for ``on_files`` and ``on_post_page``."""
 
     def repository(self, config: MkDocsConfig) -> Repository:
         """The catalogue repository: the ``catalogue`` option, or the folder of ``mkdocs.yml``."""
@@ -113,26 +119,31 @@ class SymkdPlugin(BasePlugin[SymkdConfig]):  # type: ignore[no-untyped-call]  # 
         self._held.clear()
         self._generated.clear()
         try:
-            generated = generate_site(self.repository(config), site_url=config.site_url, heads=self._heads,
-                                      text=self.text(config))
+            generated = site_files(self.repository(config), site_url=config.site_url, heads=self._heads,
+                                   text=self.text(config))
+            for path, content in generated:
+                self._add(files, config, path, content)
         except SymkdError as exc:
             raise CatalogueError(exc.issues) from None
-        for path, content in generated.items():
-            existing = files.get_file_from_path(path)
-            if existing is not None:
-                files.remove(existing)
-            inclusion = (InclusionLevel.NOT_IN_NAV if path.startswith(GENERATED_OUT_OF_NAV)
-                         else InclusionLevel.UNDEFINED)
-            page = split_page(content) if isinstance(content, str) and path.endswith(".md") else None
-            if page is not None:  # MkDocs reads the front matter; the HTML waits, compressed
-                content = page[0]
-                self._held[path] = zlib.compress(page[1].encode("utf-8"), 1)
-            files.append(File.generated(config, path, content=content, inclusion=inclusion))
-            self._generated.add(path)
-            generated[path] = b""  # the File holds what is left of it
         del generated
         release_memory()  # the site model is garbage now: let the pages reuse its memory
         return files
+
+    def _add(self, files: Files, config: MkDocsConfig, path: str, content: str | bytes) -> None:
+        """Put one generated page or file among MkDocs' files, in place of a file of that path."""
+        existing = files.get_file_from_path(path)
+        if existing is not None:
+            files.remove(existing)
+        inclusion = InclusionLevel.NOT_IN_NAV if path.startswith(GENERATED_OUT_OF_NAV) else InclusionLevel.UNDEFINED
+        page = (split_page(content) if self.holds_pages and isinstance(content, str) and path.endswith(".md")
+                else None)
+        if page is not None:  # MkDocs reads the front matter; the HTML waits, compressed
+            content = page[0]
+            self._held[path] = zlib.compress(page[1].encode("utf-8"), 1)
+        else:
+            self._held.pop(path, None)
+        files.append(File.generated(config, path, content=content, inclusion=inclusion))
+        self._generated.add(path)
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         """Give Markdown nothing to convert on a generated page: its HTML is held, compressed.
@@ -155,6 +166,9 @@ class SymkdPlugin(BasePlugin[SymkdConfig]):  # type: ignore[no-untyped-call]  # 
         """Index the built site for search (Pagefind, :mod:`.search_index`): for ``symkd build``,
         ``mkdocs build`` and every rebuild of ``symkd serve`` alike."""
         self._held.clear()
+        self._heads.clear()
+        if self.index_later:
+            return
         release_memory()  # Pagefind runs beside this process: give back what the pages held
         try:
             index_site(Path(config.site_dir))
@@ -174,6 +188,7 @@ class SymkdPlugin(BasePlugin[SymkdConfig]):  # type: ignore[no-untyped-call]  # 
 # --------------------------------------------------------------------------- old hook files
 
 _HOOK_PLUGIN = SymkdPlugin()
+_HOOK_PLUGIN.holds_pages = False
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -188,3 +203,4 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     """Deprecated: the ``on_post_page`` of the old hook file (see :func:`on_files`)."""
     return _HOOK_PLUGIN.on_post_page(output, page=page, config=config)
+
