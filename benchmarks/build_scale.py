@@ -120,7 +120,8 @@ def section(trees: list[Tree], size: int) -> str:
 
 `python -m benchmarks.build_scale --baseline-tree DIR --size {size}`: each tree writes its own synthetic
 catalogue of {size:,} papers (same seed, its own entry format) and builds it with its own `symkd build`
-in a child process with an empty cache folder (a first build), the runs interleaved; best of {len(current.seconds)}. {machine()}
+in a child process with an empty cache folder (a first build), the runs interleaved; best of
+{len(current.seconds)}. {machine()}
 
 | code | build (s) | peak memory, biggest process (MB) | peak memory, all processes at once (MB) |
 |---|---:|---:|---:|
