@@ -43,7 +43,9 @@ def build_site(repo: Repository, out: Path | None = None, *, strict: bool = True
 
     The catalogue is validated once, by the plugin; its problems come back as
     issues with their lines. MkDocs' own failures (and, in strict mode, its warnings) become
-    ``build`` issues.
+    ``build`` issues. Pagefind then indexes the built site (:mod:`.search_index`; its failures
+    are ``search`` issues), once MkDocs has let go of its pages, so that the two processes are
+    not at their largest at once.
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config

@@ -163,8 +163,8 @@ class SymkdPlugin(BasePlugin[SymkdConfig]):  # type: ignore[no-untyped-call]  # 
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Index the built site for search (Pagefind, :mod:`.search_index`): for ``symkd build``,
-        ``mkdocs build`` and every rebuild of ``symkd serve`` alike."""
+        """Index the built site for search (Pagefind, :mod:`.search_index`): for ``mkdocs build``
+        and every rebuild of ``symkd serve``; ``symkd build`` indexes it itself (:attr:`index_later`)."""
         self._held.clear()
         self._heads.clear()
         if self.index_later:
@@ -203,4 +203,3 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     """Deprecated: the ``on_post_page`` of the old hook file (see :func:`on_files`)."""
     return _HOOK_PLUGIN.on_post_page(output, page=page, config=config)
-
