@@ -26,6 +26,8 @@ from symkd_survey.site.metadata import citation_meta, pdf_url
 from symkd_survey.site.model import build_model, newest_additions
 from symkd_survey.site.paths import paper_page
 
+from .conftest import REPO_ROOT
+
 EVIL = '<script>window.__pwned=1</script><img src=x onerror="alert(1)"> & \'quoted\' *not emphasis*'
 
 # Plain citeproc-py (no memoising, its own HTML formatter), run in a child process so that this
@@ -241,7 +243,7 @@ def test_generated_pages_skip_markdown_and_come_out_as_markdown_would_render_the
     from symkd_survey.site.rendering import split_page
 
     _add(repo_copy, "zz2025evil", title=EVIL, venue=EVIL, summary=EVIL, type="article")
-    config = load_config(str(Path(__file__).parents[1] / "mkdocs.yml"))
+    config = load_config(str(REPO_ROOT / "mkdocs.yml"))
     files = generate_site(repo_copy, citation_cache=tmp_path)
     pages = sorted(path for path in files if path.endswith(".md"))
     sample = {paper_page("zz2025evil"), "index.md", *pages[::25]}

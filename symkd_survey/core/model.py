@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
@@ -122,8 +122,8 @@ class ReferenceList(Strict):
 
 RecordKind = Literal["arxiv-abs", "arxiv-fulltext", "acl-anthology", "openreview", "publisher", "proceedings",
                      "authors-release", "other-page"]
-PRIMARY_RECORDS: frozenset[str] = frozenset(
-    {"arxiv-abs", "arxiv-fulltext", "acl-anthology", "openreview", "publisher", "proceedings", "authors-release"})
+PRIMARY_RECORDS: frozenset[str] = frozenset(get_args(RecordKind)) - {"other-page"}
+"""The kinds of record that are the work's own (every kind but a third-party page)."""
 
 
 class Verification(Strict):

@@ -64,11 +64,6 @@ def site_files(repo: Repository, *, site_url: str | None = None, heads: dict[str
     text = text or SiteText.from_repository(repo)
     model.citations = format_citations(model.csl, cache_folder=citation_cache if citation_cache is not None
                                        else default_cache_folder())
-    yield from _site_files(model, text, site_url, heads)
-
-
-def _site_files(model: SiteModel, text: SiteText, site_url: str | None,
-                heads: dict[str, str] | None) -> Iterator[tuple[str, Content]]:
     yield "index.md", render_home(model, text)
     yield "papers.md", render_papers(model, text.stem)
     yield "coverage.md", render_coverage(model)
